@@ -1,0 +1,6 @@
+"""Loaded before Django: the test suite always runs with the test profile."""
+
+import os
+
+
+os.environ.setdefault("DJANGO_ENV", "test")

@@ -1,0 +1,1 @@
+"""The head office's console: cooperatives, users and roles (public schema, bare domain)."""

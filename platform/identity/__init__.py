@@ -1,0 +1,1 @@
+"""Identity and access: one login per person across the federation, roles per cooperative."""

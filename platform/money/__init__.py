@@ -1,0 +1,1 @@
+"""Money: Decimal amounts in rupiah, one rounding helper, one formatter."""

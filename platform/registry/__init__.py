@@ -1,0 +1,1 @@
+"""The tenant registry: cooperatives, their domains and schemas, created from a template."""

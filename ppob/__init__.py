@@ -1,0 +1,1 @@
+"""The shared ppob layer (public schema), billed centrally by the head office."""

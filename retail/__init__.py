@@ -1,0 +1,1 @@
+"""The shared retail layer (public schema), billed centrally by the head office."""

@@ -1,0 +1,1 @@
+"""A cooperative's own books. Everything here lives in the cooperative's own schema."""
