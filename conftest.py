@@ -2,5 +2,4 @@
 
 import os
 
-
 os.environ.setdefault("DJANGO_ENV", "test")

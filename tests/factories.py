@@ -10,7 +10,6 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-
 from identity.middleware import SESSION_TENANT_KEY
 from identity.models import CooperativeRole, User
 from registry.models import Cooperative

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 from django.db import connection
-
 from registry.models import Cooperative, SchemaTemplate
 from registry.schema_template import applied_migrations, schema_exists, template_schema
+
 from tests.factories import cooperative_ensure
 
 
@@ -27,9 +27,9 @@ def test_new_cooperative_has_the_templates_tables_and_migration_records(alpha):
     assert schema_exists(alpha.schema_name)
     assert columns(alpha.schema_name, "audit_auditentry") >= {"actor_id", "action", "ip_address"}
     assert set(applied_migrations(alpha.schema_name)) == set(applied_migrations(template_schema()))
-    assert "identity_user" not in {
-        t for t in _tables(alpha.schema_name)
-    }, "shared tables must stay in public"
+    assert "identity_user" not in {t for t in _tables(alpha.schema_name)}, (
+        "shared tables must stay in public"
+    )
 
 
 def _tables(schema: str) -> set[str]:
@@ -61,7 +61,13 @@ def test_cooperative_created_after_a_new_migration_has_the_new_column():
 @pytest.mark.django_db(transaction=True)
 def test_migrate_with_nothing_to_do_leaves_every_schema_alone():
     cooperative_ensure("epsilon")
-    before = {c.schema_name: applied_migrations(c.schema_name) for c in Cooperative.objects.exclude(schema_name="public")}
+    before = {
+        c.schema_name: applied_migrations(c.schema_name)
+        for c in Cooperative.objects.exclude(schema_name="public")
+    }
     call_command("migrate", verbosity=0)
-    after = {c.schema_name: applied_migrations(c.schema_name) for c in Cooperative.objects.exclude(schema_name="public")}
+    after = {
+        c.schema_name: applied_migrations(c.schema_name)
+        for c in Cooperative.objects.exclude(schema_name="public")
+    }
     assert before == after

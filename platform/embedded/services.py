@@ -7,6 +7,7 @@ folder: the first caller starts them, later callers find them running.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import logging
@@ -64,15 +65,24 @@ def ensure_redis(var_dir: Path) -> str:
         subprocess.run(
             [
                 redis_server_binary(),
-                "--port", "0",
-                "--unixsocket", str(sock),
-                "--unixsocketperm", "700",
-                "--daemonize", "yes",
-                "--dir", str(data),
-                "--pidfile", str(data / "redis.pid"),
-                "--logfile", str(data / "redis.log"),
-                "--save", "60 1000",
-                "--appendonly", "no",
+                "--port",
+                "0",
+                "--unixsocket",
+                str(sock),
+                "--unixsocketperm",
+                "700",
+                "--daemonize",
+                "yes",
+                "--dir",
+                str(data),
+                "--pidfile",
+                str(data / "redis.pid"),
+                "--logfile",
+                str(data / "redis.log"),
+                "--save",
+                "60 1000",
+                "--appendonly",
+                "no",
             ],
             check=True,
         )
@@ -88,10 +98,8 @@ def ensure_redis(var_dir: Path) -> str:
 def stop_redis(var_dir: Path) -> None:
     pidfile = var_dir / "redis" / "redis.pid"
     if pidfile.exists():
-        try:
+        with contextlib.suppress(ProcessLookupError, ValueError):
             os.kill(int(pidfile.read_text().strip()), 15)
-        except (ProcessLookupError, ValueError):
-            pass
 
 
 def pg_bin_dir() -> Path:

@@ -10,7 +10,9 @@ from typing import Any
 NIK_RE = re.compile(r"(?<!\d)(\d{6})\d{6}(\d{4})(?!\d)")
 PHONE_RE = re.compile(r"(?<![\d])(?:\+?62|0)8\d{2}[\s.-]?\d{3,4}[\s.-]?\d{2,5}(?!\d)")
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-TOKEN_RE = re.compile(r"(?i)\b(token|bearer|sessionid|csrftoken|otp|password)([\"'=:\s]+)[^\s\"'&,;]+")
+TOKEN_RE = re.compile(
+    r"(?i)\b(token|bearer|sessionid|csrftoken|otp|password)([\"'=:\s]+)[^\s\"'&,;]+"
+)
 SENSITIVE_KEYS = re.compile(
     r"(?i)(nik|kk|no_kk|phone|hp|telepon|name|nama|email|password|passwd|secret|token|otp|"
     r"authorization|cookie|session|csrf|address|alamat|birth|lahir|api_key|key)"

@@ -20,7 +20,9 @@ PLATFORM_DIR = BASE_DIR / "platform"
 env = environ.Env()
 DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 if DJANGO_ENV not in {"development", "test", "production"}:
-    raise ImproperlyConfigured(f"DJANGO_ENV must be development, test or production, not {DJANGO_ENV!r}")
+    raise ImproperlyConfigured(
+        f"DJANGO_ENV must be development, test or production, not {DJANGO_ENV!r}"
+    )
 PRODUCTION = DJANGO_ENV == "production"
 TESTING = DJANGO_ENV == "test"
 
@@ -41,7 +43,9 @@ if PRODUCTION:
 else:
     # A development-only key: production has no default (see above).
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-not-secret-" + "x" * 40)
-    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[".localhost", "localhost", "127.0.0.1", "testserver"])
+    ALLOWED_HOSTS = env.list(
+        "ALLOWED_HOSTS", default=[".localhost", "localhost", "127.0.0.1", "testserver"]
+    )
     DEBUG = env.bool("DEBUG", default=DJANGO_ENV == "development")
     if "DATABASE_URL" not in env or "REDIS_URL" not in env:
         from embedded.services import ensure_services

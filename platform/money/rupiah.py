@@ -32,9 +32,11 @@ def round_rupiah(amount: Decimal, *, down: bool = False) -> Decimal:
     return amount.quantize(RUPIAH, rounding=ROUND_DOWN if down else ROUND_HALF_UP)
 
 
-def format_rupiah(amount: Decimal | int | str, *, locale: str = "id") -> str:
-    """Rp 1.250.000 (whole rupiah); cents are shown only when present (Rp 1.250,50)."""
+def format_rupiah(amount: Decimal | int | str) -> str:
+    """Rp 1.250.000 (whole rupiah); cents are shown only when present (Rp 1.250,50).
+
+    Rupiah are written the Indonesian way in both languages of the interface."""
     value = to_decimal(amount)
     pattern = "#,##0.##" if value != value.to_integral_value() else "#,##0"
-    text = format_decimal(abs(value), format=pattern, locale="id_ID" if locale == "id" else "id_ID")
+    text = format_decimal(abs(value), format=pattern, locale="id_ID")
     return f"{'-' if value < 0 else ''}Rp {text}"

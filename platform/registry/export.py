@@ -41,9 +41,19 @@ def cooperative_export(cooperative: Cooperative) -> Export:
     folder.mkdir(parents=True, exist_ok=True)
     dump = folder / "schema.dump"
     result = subprocess.run(
-        [pg_tool("pg_dump"), "--format=custom", "--schema", cooperative.schema_name,
-         "--no-owner", "--file", str(dump)],
-        env=libpq_env(), capture_output=True, text=True, check=False,
+        [
+            pg_tool("pg_dump"),
+            "--format=custom",
+            "--schema",
+            cooperative.schema_name,
+            "--no-owner",
+            "--file",
+            str(dump),
+        ],
+        env=libpq_env(),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise SchemaError(f"pg_dump failed: {result.stderr.strip()}")
@@ -60,8 +70,13 @@ def cooperative_export(cooperative: Cooperative) -> Export:
                 writer.writerow(columns)
                 writer.writerows(rows)
             with open(folder / f"{table}.json", "w", encoding="utf-8") as fh:
-                json.dump([dict(zip(columns, row, strict=True)) for row in rows], fh,
-                          cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
+                json.dump(
+                    [dict(zip(columns, row, strict=True)) for row in rows],
+                    fh,
+                    cls=DjangoJSONEncoder,
+                    ensure_ascii=False,
+                    indent=1,
+                )
     files = {
         p.name: hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.iterdir())

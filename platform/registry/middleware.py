@@ -31,6 +31,8 @@ class CooperativeStatusMiddleware:
             if request.path.startswith("/api/"):
                 from django.http import JsonResponse
 
-                return JsonResponse({"detail": message, "code": "cooperative_suspended"}, status=423)
+                return JsonResponse(
+                    {"detail": message, "code": "cooperative_suspended"}, status=423
+                )
             return render(request, "registry/suspended.html", {"message": message}, status=423)
         return self.get_response(request)

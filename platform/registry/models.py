@@ -37,7 +37,10 @@ class Cooperative(TenantMixin):
     provinsi = models.CharField(_("province"), max_length=100, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
     status = models.CharField(
-        _("status"), max_length=20, choices=CooperativeStatus.choices, default=CooperativeStatus.ACTIVE
+        _("status"),
+        max_length=20,
+        choices=CooperativeStatus.choices,
+        default=CooperativeStatus.ACTIVE,
     )
     status_reason = models.CharField(_("status reason"), max_length=255, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)

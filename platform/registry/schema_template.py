@@ -96,8 +96,17 @@ def libpq_env() -> dict[str, str]:
 
 def dump_schema(schema_name: str, *, data: bool = True) -> str:
     """pg_dump of one schema as SQL text (no owners, no privileges, INSERTs for data)."""
-    args = [pg_tool("pg_dump"), "--schema", schema_name, "--no-owner", "--no-privileges",
-            "--no-comments", "--no-publications", "--no-subscriptions", "--no-tablespaces"]
+    args = [
+        pg_tool("pg_dump"),
+        "--schema",
+        schema_name,
+        "--no-owner",
+        "--no-privileges",
+        "--no-comments",
+        "--no-publications",
+        "--no-subscriptions",
+        "--no-tablespaces",
+    ]
     args += ["--inserts", "--rows-per-insert=500"] if data else ["--schema-only"]
     result = subprocess.run(args, env=libpq_env(), capture_output=True, text=True, check=False)
     if result.returncode != 0:

@@ -6,13 +6,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from audit.services import audit_record
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import audit_record
 from registry.models import Cooperative, CooperativeKind, CooperativeStatus, Domain
 from registry.schema_template import schema_create, schema_drop
 
@@ -52,8 +52,9 @@ def cooperative_url(cooperative: Cooperative, path: str = "/") -> str:
     return f"{settings.PLATFORM_SCHEME}://{host}{port}{path}"
 
 
-def _validate(*, name: str, slug: str, kind: str, legal_entity_number: str,
-              address: CooperativeAddress) -> None:
+def _validate(
+    *, name: str, slug: str, kind: str, legal_entity_number: str, address: CooperativeAddress
+) -> None:
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = _("Enter the cooperative's name.")
@@ -93,8 +94,9 @@ def cooperative_create(
     leaves neither a half-made schema nor a registry row without one.
     """
     slug = slug.strip().lower()
-    _validate(name=name, slug=slug, kind=kind, legal_entity_number=legal_entity_number,
-              address=address)
+    _validate(
+        name=name, slug=slug, kind=kind, legal_entity_number=legal_entity_number, address=address
+    )
     try:
         with transaction.atomic():
             cooperative = Cooperative.objects.create(
@@ -112,15 +114,25 @@ def cooperative_create(
             )
             Domain.objects.create(domain=domain_for(slug), tenant=cooperative, is_primary=True)
             schema_create(cooperative.schema_name)
-            audit_record(actor=actor, action="cooperative.create", obj=cooperative,
-                         summary=cooperative.name)
+            audit_record(
+                actor=actor, action="cooperative.create", obj=cooperative, summary=cooperative.name
+            )
     except IntegrityError as exc:
-        raise ValidationError({"slug": _("Another cooperative already uses this short name.")}) from exc
+        raise ValidationError(
+            {"slug": _("Another cooperative already uses this short name.")}
+        ) from exc
     return cooperative
 
 
-def _set_status(*, actor: Any, cooperative: Cooperative, status: str, reason: str,
-                allowed_from: set[str], action: str) -> Cooperative:
+def _set_status(
+    *,
+    actor: Any,
+    cooperative: Cooperative,
+    status: str,
+    reason: str,
+    allowed_from: set[str],
+    action: str,
+) -> Cooperative:
     with transaction.atomic():
         locked = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
         if locked.is_platform:
@@ -142,19 +154,30 @@ def cooperative_suspend(*, actor: Any, cooperative: Cooperative, reason: str) ->
     """Suspended: staff can read but not write; members still see their balances."""
     if not reason.strip():
         raise ValidationError({"reason": _("Give a reason for the suspension.")})
-    return _set_status(actor=actor, cooperative=cooperative, status=CooperativeStatus.SUSPENDED,
-                       reason=reason, allowed_from={CooperativeStatus.ACTIVE},
-                       action="cooperative.suspend")
+    return _set_status(
+        actor=actor,
+        cooperative=cooperative,
+        status=CooperativeStatus.SUSPENDED,
+        reason=reason,
+        allowed_from={CooperativeStatus.ACTIVE},
+        action="cooperative.suspend",
+    )
 
 
 def cooperative_reactivate(*, actor: Any, cooperative: Cooperative) -> Cooperative:
-    return _set_status(actor=actor, cooperative=cooperative, status=CooperativeStatus.ACTIVE,
-                       reason="", allowed_from={CooperativeStatus.SUSPENDED},
-                       action="cooperative.reactivate")
+    return _set_status(
+        actor=actor,
+        cooperative=cooperative,
+        status=CooperativeStatus.ACTIVE,
+        reason="",
+        allowed_from={CooperativeStatus.SUSPENDED},
+        action="cooperative.reactivate",
+    )
 
 
-def cooperative_archive(*, actor: Any, cooperative: Cooperative, reason: str,
-                        drop_schema: bool = True) -> Cooperative:
+def cooperative_archive(
+    *, actor: Any, cooperative: Cooperative, reason: str, drop_schema: bool = True
+) -> Cooperative:
     """Archive instead of delete: a full export first (pg_dump + JSON/CSV), then the
     cooperative stops answering and, once the export is verified, its schema is dropped.
 
@@ -167,10 +190,14 @@ def cooperative_archive(*, actor: Any, cooperative: Cooperative, reason: str,
     if cooperative.is_platform or cooperative.status == CooperativeStatus.ARCHIVED:
         raise ValidationError(_("This cooperative cannot be archived."))
     export = cooperative_export(cooperative)
-    archived = _set_status(actor=actor, cooperative=cooperative, status=CooperativeStatus.ARCHIVED,
-                           reason=reason,
-                           allowed_from={CooperativeStatus.ACTIVE, CooperativeStatus.SUSPENDED},
-                           action="cooperative.archive")
+    archived = _set_status(
+        actor=actor,
+        cooperative=cooperative,
+        status=CooperativeStatus.ARCHIVED,
+        reason=reason,
+        allowed_from={CooperativeStatus.ACTIVE, CooperativeStatus.SUSPENDED},
+        action="cooperative.archive",
+    )
     archived.archive_path = str(export.folder)
     archived.save(update_fields=["archive_path"])
     Domain.objects.filter(tenant=archived).delete()
