@@ -63,6 +63,7 @@ if PRODUCTION and not DATABASE_URL.startswith(("postgres://", "postgresql://")):
 # The domain the platform answers at: cooperatives at <slug>.<PLATFORM_DOMAIN>,
 # the head office and the shared layer at the bare domain.
 PLATFORM_DOMAIN = env.str("PLATFORM_DOMAIN", default="localhost")
+PLATFORM_NAME = env.str("PLATFORM_NAME", default="Kantor Pusat Koperasi Sekunder")
 PLATFORM_PORT = env.str("PLATFORM_PORT", default="" if PRODUCTION else "8000")
 PLATFORM_SCHEME = env.str("PLATFORM_SCHEME", default="https" if PRODUCTION else "http")
 
@@ -74,6 +75,7 @@ SHARED_APPS = [
     "money",
     "health",
     "headoffice",
+    "demo",
     "marketplace",
     "ppob",
     "retail",

@@ -204,3 +204,22 @@ def cooperative_archive(
     if drop_schema:
         schema_drop(archived.schema_name)
     return archived
+
+
+def platform_tenant_ensure() -> Cooperative:
+    """The public schema's own registry row and the bare domain (django-tenants needs both).
+
+    Idempotent; `migrate` calls it after migrating the public schema.
+    """
+    platform, _created = Cooperative.objects.get_or_create(
+        schema_name=settings.PUBLIC_SCHEMA_NAME,
+        defaults={
+            "name": settings.PLATFORM_NAME,
+            "slug": "kantor-pusat",
+            "kind": CooperativeKind.PLATFORM,
+        },
+    )
+    Domain.objects.get_or_create(
+        domain=settings.PLATFORM_DOMAIN, defaults={"tenant": platform, "is_primary": True}
+    )
+    return platform

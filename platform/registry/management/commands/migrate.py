@@ -21,6 +21,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 
 from registry.models import Cooperative
+from registry.services import platform_tenant_ensure
 from registry.schema_template import (
     applied_migrations,
     schema_exists,
@@ -47,6 +48,7 @@ class Command(DjangoMigrate):
         started = time.monotonic()
         connection.set_schema_to_public()
         super().handle(*args, **options)
+        platform_tenant_ensure()
         if options.get("public_only"):
             return
         self._migrate_template(*args, **options)

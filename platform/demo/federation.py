@@ -1,0 +1,134 @@
+"""What the demo federation is made of, and the function that loads it."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from identity.models import CooperativeRole, User
+from registry.models import Cooperative, CooperativeKind
+from registry.services import CooperativeAddress, cooperative_create
+
+DEMO_PASSWORD = "Koperasi-Demo-2026"
+KABUPATEN = "Kabupaten Sleman"
+PROVINSI = "Daerah Istimewa Yogyakarta"
+
+
+@dataclass(frozen=True)
+class DemoCooperative:
+    slug: str
+    name: str
+    kind: str
+    kecamatan: str
+    desa: str
+
+
+SECONDARY = DemoCooperative(
+    "induk", "Koperasi Sekunder Gotong Royong Sleman", CooperativeKind.SEKUNDER, "Sleman", "Tridadi"
+)
+PRIMARIES = [
+    DemoCooperative("berbah", "KSP Tirta Makmur Berbah", CooperativeKind.SIMPAN_PINJAM, "Berbah", "Kalitirto"),
+    DemoCooperative("cangkringan", "Koperasi Merapi Lestari Cangkringan", CooperativeKind.PRODUSEN, "Cangkringan", "Argomulyo"),
+    DemoCooperative("depok", "KSP Mitra Warga Depok", CooperativeKind.SIMPAN_PINJAM, "Depok", "Caturtunggal"),
+    DemoCooperative("gamping", "Koperasi Serba Usaha Gamping Sejahtera", CooperativeKind.SERBA_USAHA, "Gamping", "Ambarketawang"),
+    DemoCooperative("godean", "Koperasi Konsumen Godean Mandiri", CooperativeKind.KONSUMEN, "Godean", "Sidoarum"),
+    DemoCooperative("kalasan", "KSP Candi Makmur Kalasan", CooperativeKind.SIMPAN_PINJAM, "Kalasan", "Purwomartani"),
+    DemoCooperative("minggir", "Koperasi Tani Minggir Subur", CooperativeKind.PRODUSEN, "Minggir", "Sendangagung"),
+    DemoCooperative("mlati", "KSP Guyub Rukun Mlati", CooperativeKind.SIMPAN_PINJAM, "Mlati", "Sinduadi"),
+    DemoCooperative("moyudan", "Koperasi Serba Usaha Moyudan Jaya", CooperativeKind.SERBA_USAHA, "Moyudan", "Sumberagung"),
+    DemoCooperative("ngaglik", "KSP Sardono Ngaglik", CooperativeKind.SIMPAN_PINJAM, "Ngaglik", "Sardonoharjo"),
+    DemoCooperative("ngemplak", "Koperasi Jasa Ngemplak Bersatu", CooperativeKind.JASA, "Ngemplak", "Wedomartani"),
+    DemoCooperative("pakem", "Koperasi Salak Pakem Sejahtera", CooperativeKind.PRODUSEN, "Pakem", "Harjobinangun"),
+    DemoCooperative("prambanan", "KSP Roro Jonggrang Prambanan", CooperativeKind.SIMPAN_PINJAM, "Prambanan", "Bokoharjo"),
+    DemoCooperative("seyegan", "Koperasi Konsumen Seyegan Makmur", CooperativeKind.KONSUMEN, "Seyegan", "Margodadi"),
+    DemoCooperative("tempel", "KSP Lumbung Rejo Tempel", CooperativeKind.SIMPAN_PINJAM, "Tempel", "Lumbungrejo"),
+    DemoCooperative("turi", "Koperasi Serba Usaha Turi Bangun", CooperativeKind.SERBA_USAHA, "Turi", "Bangunkerto"),
+]
+HEAD_OFFICE_USERS = [("admin", "Siti Rahayu", "admin"), ("operator", "Budi Santoso", "operator"),
+                     ("auditor", "Dewi Lestari", "auditor")]
+
+
+def demo_totp_key(username: str) -> str:
+    """A fixed TOTP key per demo user, derived from the name, so the demo logins can print it.
+
+    Demo only: real users enrol their own device with a random key (identity.views)."""
+    return hashlib.sha256(f"demo-totp:{username}".encode()).hexdigest()[:40]
+
+
+def demo_totp_base32(username: str) -> str:
+    return base64.b32encode(bytes.fromhex(demo_totp_key(username))).decode()
+
+
+def _person(username: str, full_name: str, *, head_office_role: str = "") -> User:
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"full_name": full_name, "email": f"{username}@demo.koperasi.test",
+                  "head_office_role": head_office_role},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+def _with_totp(user: User) -> User:
+    TOTPDevice.objects.get_or_create(
+        user=user, name="demo", defaults={"key": demo_totp_key(user.username), "confirmed": True}
+    )
+    return user
+
+
+def demo_is_loaded() -> bool:
+    return Cooperative.objects.exclude(kind=CooperativeKind.PLATFORM).exists()
+
+
+def demo_load() -> list[Cooperative]:
+    """Create the demo federation. Idempotent: what exists is left alone."""
+    made = []
+    for username, name, role in HEAD_OFFICE_USERS:
+        _with_totp(_person(username, name, head_office_role=role))
+    for entry in [SECONDARY, *PRIMARIES]:
+        cooperative = Cooperative.objects.filter(slug=entry.slug).first()
+        if cooperative is None:
+            cooperative = cooperative_create(
+                actor=None,
+                name=entry.name,
+                slug=entry.slug,
+                kind=entry.kind,
+                legal_entity_number=_legal_number(entry.slug),
+                address=CooperativeAddress(
+                    street=f"Jl. Koperasi No. {len(made) + 1}",
+                    desa=entry.desa,
+                    kecamatan=entry.kecamatan,
+                    kabupaten=KABUPATEN,
+                    provinsi=PROVINSI,
+                    postal_code="555" + f"{len(made):02d}",
+                ),
+            )
+            connection.set_schema_to_public()
+        made.append(cooperative)
+        with transaction.atomic():
+            board = _with_totp(_person(f"pengurus.{entry.slug}", f"Ketua {entry.kecamatan}"))
+            teller = _with_totp(_person(f"kasir.{entry.slug}", f"Kasir {entry.kecamatan}"))
+            member = _person(f"anggota.{entry.slug}", f"Anggota {entry.kecamatan}")
+            for user, roles in ((board, ["pengurus", "anggota"]), (teller, ["kasir", "anggota"]),
+                                (member, ["anggota"])):
+                for role in roles:
+                    CooperativeRole.objects.get_or_create(user=user, cooperative=cooperative,
+                                                          role=role)
+    return made
+
+
+def _legal_number(slug: str) -> str:
+    digest = int(hashlib.sha256(slug.encode()).hexdigest()[:8], 16) % 10**7
+    return f"AHU-{digest:07d}.AH.01.26.TAHUN 2026"
+
+
+def base_url(host: str, port: str) -> str:
+    suffix = f":{port}" if port else ""
+    return f"{settings.PLATFORM_SCHEME}://{host}{suffix}"
