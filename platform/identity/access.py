@@ -78,6 +78,11 @@ def can_manage_staff(user: Any, cooperative: Any) -> bool:
     return bool(roles_in(user, cooperative) & BOARD_ROLES)
 
 
+def has_any_role_in(user: Any, cooperative: Any) -> bool:
+    """Anyone with a role here (staff or member), e.g. to read the cooperative's profile."""
+    return bool(roles_in(user, cooperative))
+
+
 def is_member_of(user: Any, cooperative: Any) -> bool:
     return CooperativeRoleName.ANGGOTA in roles_in(user, cooperative)
 

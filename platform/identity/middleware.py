@@ -8,18 +8,24 @@ from django.contrib.auth import logout
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
+# Written on every login by identity.signals.session_bind_to_tenant.
 SESSION_TENANT_KEY = "tenant_schema"
 
 
 class TenantSessionMiddleware:
+    """Log out a session that is not bound to this host's schema.
+
+    A session cookie is only ever valid on the host it was opened on: replayed on another
+    cooperative's host (or the bare domain), or carrying no binding at all (opened by a
+    path that skipped ``login()``), it is flushed before any view sees the user.
+    """
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and hasattr(request, "session"):
-            bound = request.session.get(SESSION_TENANT_KEY)
-            if bound is not None and bound != connection.schema_name:
-                # A session cookie replayed on another cooperative's host: drop it.
+            if request.session.get(SESSION_TENANT_KEY) != connection.schema_name:
                 logout(request)
         return self.get_response(request)

@@ -21,6 +21,15 @@ class HeadOffice(BasePermission):
         return request.method in SAFE_METHODS or access.can_manage_head_office(request.user)
 
 
+class HeadOfficeAdmin(HeadOffice):
+    """Head-office admins only (users and roles), reading or writing."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return super().has_permission(request, view) and access.can_administer_users(
+            request.user
+        )
+
+
 class CooperativeStaff(BasePermission):
     """Staff of this host's cooperative; pengawas and a suspended cooperative: read only."""
 
@@ -37,6 +46,15 @@ class CooperativeBoard(BasePermission):
         if request.method in SAFE_METHODS:
             return access.is_staff_of(request.user, coop)
         return access.can_manage_staff(request.user, coop)
+
+
+class CooperativeAnyRole(BasePermission):
+    """Anyone with a role in this host's cooperative (staff or member): read only."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return request.method in SAFE_METHODS and access.has_any_role_in(
+            request.user, access.current_cooperative()
+        )
 
 
 class CooperativeMember(BasePermission):
