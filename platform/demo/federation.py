@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from identity.models import CooperativeRole, User
@@ -89,7 +89,7 @@ def demo_is_loaded() -> bool:
 
 def demo_load() -> list[Cooperative]:
     """Create the demo federation. Idempotent: what exists is left alone."""
-    made = []
+    made: list[Cooperative] = []
     for username, name, role in HEAD_OFFICE_USERS:
         _with_totp(_person(username, name, head_office_role=role))
     for entry in [SECONDARY, *PRIMARIES]:
@@ -110,7 +110,6 @@ def demo_load() -> list[Cooperative]:
                     postal_code="555" + f"{len(made):02d}",
                 ),
             )
-            connection.set_schema_to_public()
         made.append(cooperative)
         with transaction.atomic():
             board = _with_totp(_person(f"pengurus.{entry.slug}", f"Ketua {entry.kecamatan}"))

@@ -11,6 +11,7 @@ import io
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_python
@@ -45,7 +46,7 @@ def extract_messages() -> dict[str, set[str]]:
     from django.utils.translation.template import templatize
 
     found: dict[str, set[str]] = {}
-    options = {"encoding": "utf-8"}
+    options: Any = {"encoding": "utf-8"}
     for path in _files():
         source = path.read_text(encoding="utf-8")
         if path.suffix != ".py":
@@ -55,7 +56,7 @@ def extract_messages() -> dict[str, set[str]]:
         ):
             messages = message if isinstance(message, tuple) else (message,)
             for msgid in messages:
-                if msgid:
+                if isinstance(msgid, str) and msgid:
                     found.setdefault(msgid, set()).add(f"{path.relative_to(ROOT)}:{lineno}")
     return found
 

@@ -1,11 +1,14 @@
 """URLs of a cooperative's own host (<slug>.<PLATFORM_DOMAIN>)."""
 
 from django.urls import include, path
+from tenants.views import home
 
 from federation.urls_common import common_patterns
 
 urlpatterns = [
     *common_patterns,
+    # "home" (LOGIN_REDIRECT_URL) names each host's own home page.
+    path("", home, name="home"),
     path("", include("tenants.urls")),
     path("api/", include("tenants.api_urls")),
 ]

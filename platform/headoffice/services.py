@@ -6,20 +6,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
+from identity.links import invitation_url
 from identity.models import CooperativeRoleName
 from identity.services import user_invite
 from registry.models import Cooperative
-from registry.services import CooperativeAddress, cooperative_create, cooperative_url
+from registry.services import CooperativeAddress, cooperative_create
 
 # user_invite's field names -> the registration's.
 _INVITE_FIELDS = {"email": "board_email", "full_name": "board_full_name"}
-
-
-def invitation_url(cooperative: Cooperative) -> str:
-    """The accept page on the cooperative's own host, with ``{token}`` for user_invite."""
-    path = reverse("identity:invitation_accept", kwargs={"token": "TOKEN"})
-    return cooperative_url(cooperative, path.replace("TOKEN", "{token}"))
 
 
 def cooperative_register(

@@ -37,6 +37,6 @@ def format_rupiah(amount: Decimal | int | str) -> str:
 
     Rupiah are written the Indonesian way in both languages of the interface."""
     value = to_decimal(amount)
-    pattern = "#,##0.##" if value != value.to_integral_value() else "#,##0"
+    pattern = "#,##0.00" if value != value.to_integral_value() else "#,##0"
     text = format_decimal(abs(value), format=pattern, locale="id_ID")
     return f"{'-' if value < 0 else ''}Rp {text}"

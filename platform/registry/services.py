@@ -17,7 +17,9 @@ from registry.models import Cooperative, CooperativeKind, CooperativeStatus, Dom
 from registry.schema_template import schema_create, schema_drop
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
-RESERVED_SLUGS = frozenset({"www", "api", "admin", "static", "media", "public", "template", "mail"})
+RESERVED_SLUGS = frozenset(
+    {"www", "api", "admin", "static", "media", "public", "template", "mail", "baru"}
+)
 MEMBER_KINDS = [
     CooperativeKind.SIMPAN_PINJAM,
     CooperativeKind.SERBA_USAHA,
