@@ -38,7 +38,7 @@ FULL = Plan(
     ours_samples=10,
     clone_samples=5,
     migrations_samples={16: 3, 200: 3, 1000: 3},
-    noop_repeats=3,
+    noop_repeats=5,
     stock_levels=(0, 16, 200),
     new_migration_levels=(0, 16, 200, 1000),
 )
@@ -48,7 +48,7 @@ QUICK = Plan(
     ours_samples=5,
     clone_samples=3,
     migrations_samples={16: 2, 200: 2},
-    noop_repeats=1,
+    noop_repeats=3,
     stock_levels=(0, 16, 200),
     new_migration_levels=(0, 16, 200),
 )

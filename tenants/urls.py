@@ -1,1 +1,16 @@
-urlpatterns: list = []
+"""A cooperative's own pages. Everything here lives in the cooperative's own schema."""
+
+from django.urls import path
+
+from tenants import views
+
+app_name = "tenants"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("staf/", views.staff_home, name="staff_home"),
+    path("staf/audit/", views.staff_audit, name="staff_audit"),
+    path("staf/pengurus/", views.staff_roles, name="staff_roles"),
+    path("staf/pengurus/undang/", views.staff_invite_view, name="staff_invite"),
+    path("staf/pengurus/<int:pk>/cabut/", views.staff_revoke_view, name="staff_revoke"),
+    path("anggota/", views.member_home, name="member_home"),
+]

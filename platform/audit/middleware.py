@@ -8,9 +8,13 @@ from audit.context import RequestContext, current_request
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR is the proxy's in production; nginx sets X-Real-IP (infra/nginx.conf).
-    ip = request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR")
-    return ip or None
+    """The client's address. Behind nginx (TRUST_X_REAL_IP) REMOTE_ADDR is the proxy's and
+    nginx overwrites X-Real-IP with the real one (infra/nginx); without a proxy that header
+    is the client's own word, so it is ignored."""
+    from django.conf import settings
+
+    ip = request.META.get("HTTP_X_REAL_IP") if settings.TRUST_X_REAL_IP else None
+    return ip or request.META.get("REMOTE_ADDR") or None
 
 
 class RequestContextMiddleware:

@@ -93,6 +93,25 @@ def update() -> int:
     return len([m for m in new if m.id and not m.string])
 
 
+def merge(paths: list[str]) -> int:
+    """Take translations from `msgid<TAB>msgstr` lines (\\n for a newline) into the catalog."""
+    update()
+    catalog = load_catalog()
+    taken = 0
+    for name in paths:
+        for line in Path(name).read_text(encoding="utf-8").splitlines():
+            if "\t" not in line:
+                continue
+            msgid, msgstr = (part.replace("\\n", "\n") for part in line.split("\t", 1))
+            entry = catalog.get(msgid)
+            if entry is not None and msgstr.strip():
+                entry.string = msgstr
+                taken += 1
+    with open(PO_FILE, "wb") as fh:
+        write_po(fh, catalog, width=100, sort_output=True)
+    return taken
+
+
 def main() -> int:
     import os
 
@@ -102,6 +121,9 @@ def main() -> int:
     sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
     django.setup()
     command = sys.argv[1] if len(sys.argv) > 1 else "check"
+    if command == "merge":
+        print(f"{merge(sys.argv[2:])} translations merged")
+        return 0
     if command == "update":
         untranslated = update()
         print(f"{PO_FILE.relative_to(ROOT)} updated; {untranslated} untranslated")

@@ -74,6 +74,7 @@ SHARED_APPS = [
     "audit",
     "money",
     "health",
+    "scheduling",
     "headoffice",
     "demo",
     "marketplace",
@@ -116,6 +117,8 @@ TENANT_LIMIT_SET_CALLS = True
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 
 MIDDLEWARE = [
+    # /healthz answers before the tenant lookup, so it reports a database outage as JSON.
+    "health.middleware.HealthCheckMiddleware",
     "django_tenants.middleware.main.TenantMainMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -214,6 +217,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "identity/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# Behind nginx every request comes from the proxy: throttle by the client's real address.
+TRUST_X_REAL_IP = env.bool("TRUST_X_REAL_IP", default=PRODUCTION)
+AXES_CLIENT_IP_CALLABLE = "audit.middleware.client_ip"
 
 # Two-factor: every staff role must pass TOTP (identity.access.requires_two_factor).
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Koperasi Federasi")
@@ -250,6 +256,7 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 EXPORT_ROOT = Path(env.str("EXPORT_ROOT", default=str(BASE_DIR / "var" / "exports")))
+BACKUP_ROOT = Path(env.str("BACKUP_ROOT", default=str(BASE_DIR / "var" / "backups")))
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 EMAIL_BACKEND = env.str(
@@ -298,7 +305,20 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# An unacked task is redelivered after this many seconds: longer than the longest task.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Beat runs once (one koperasi-beat service); per-cooperative jobs go through
+# scheduling.tasks.for_each_cooperative (see docs/operations.md).
+CELERY_BEAT_SCHEDULE = {
+    "health-heartbeat": {
+        "task": "health.tasks.heartbeat",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
+}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 SENTRY_DSN = env.str("SENTRY_DSN", default="")

@@ -1,9 +1,9 @@
 """URLs of a cooperative's own host (<slug>.<PLATFORM_DOMAIN>)."""
 
 from django.urls import include, path
-from tenants.views import home
 
 from federation.urls_common import common_patterns
+from tenants.views import home
 
 urlpatterns = [
     *common_patterns,

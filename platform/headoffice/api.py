@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from identity.models import CooperativeRole, User
 from identity.permissions import HeadOffice, HeadOfficeAdmin
 from registry.models import Cooperative, CooperativeStatus
+from registry.schema_template import SchemaError
 from registry.services import (
     MEMBER_KINDS,
     CooperativeAddress,
@@ -19,11 +21,18 @@ from registry.services import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from headoffice import selectors
 from headoffice.services import cooperative_register
+
+
+class ExportFailed(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = _("The export failed, so nothing was archived. Try again.")
+    default_code = "export_failed"
 
 
 class CooperativeSerializer(serializers.ModelSerializer[Cooperative]):
@@ -65,9 +74,7 @@ class CooperativeCreateSerializer(serializers.Serializer[Any]):
     kecamatan = serializers.CharField(max_length=100)
     kabupaten = serializers.CharField(max_length=100)
     provinsi = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
-    postal_code = serializers.RegexField(
-        r"^\d{5}$", required=False, default="", allow_blank=True
-    )
+    postal_code = serializers.RegexField(r"^\d{5}$", required=False, default="", allow_blank=True)
     board_full_name = serializers.CharField(max_length=200)
     board_email = serializers.EmailField()
 
@@ -77,7 +84,9 @@ class ReasonSerializer(serializers.Serializer[Any]):
 
 
 class CooperativeRoleSerializer(serializers.ModelSerializer[CooperativeRole]):
-    cooperative = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    cooperative: serializers.SlugRelatedField[Cooperative] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = CooperativeRole
@@ -110,6 +119,7 @@ class CooperativeViewSet(
     permission_classes = [HeadOffice]
     serializer_class = CooperativeSerializer
     lookup_field = "slug"
+    lookup_value_converter = "slug"
 
     def get_queryset(self) -> QuerySet[Cooperative]:
         return selectors.cooperatives().order_by("name")
@@ -149,9 +159,14 @@ class CooperativeViewSet(
     def archive(self, request: Request, slug: str) -> Response:
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        cooperative = cooperative_archive(
-            actor=request.user, cooperative=self.get_object(), reason=data.validated_data["reason"]
-        )
+        try:
+            cooperative = cooperative_archive(
+                actor=request.user,
+                cooperative=self.get_object(),
+                reason=data.validated_data["reason"],
+            )
+        except SchemaError as exc:
+            raise ExportFailed from exc
         return Response(self.get_serializer(cooperative).data)
 
 

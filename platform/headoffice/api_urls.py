@@ -5,7 +5,7 @@ from rest_framework.routers import SimpleRouter
 from headoffice.api import CooperativeViewSet, UserViewSet
 
 app_name = "headoffice_api"
-router = SimpleRouter()
+router = SimpleRouter(use_regex_path=False)
 router.register("cooperatives", CooperativeViewSet, basename="cooperative")
 router.register("users", UserViewSet, basename="user")
 urlpatterns = router.urls

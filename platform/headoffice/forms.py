@@ -44,7 +44,9 @@ class CooperativeCreateForm(forms.Form):
         required=False,
         error_messages={"invalid": _("A postal code has five digits.")},
     )
-    board_full_name = forms.CharField(label=_("Full name of the first board member"), max_length=200)
+    board_full_name = forms.CharField(
+        label=_("Full name of the first board member"), max_length=200
+    )
     board_email = forms.EmailField(label=_("E-mail of the first board member"))
 
     def __init__(self, *args: Any, platform_domain: str = "", **kwargs: Any) -> None:

@@ -95,6 +95,8 @@ def roles_by_cooperative(user: Any) -> list[dict[str, Any]]:
         .order_by("cooperative__name", "role")
     )
     for row in rows:
-        entry = grouped.setdefault(row.cooperative_id, {"cooperative": row.cooperative, "roles": []})
+        entry = grouped.setdefault(
+            row.cooperative_id, {"cooperative": row.cooperative, "roles": []}
+        )
         entry["roles"].append(row.get_role_display())
     return list(grouped.values())

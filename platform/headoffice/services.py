@@ -51,6 +51,9 @@ def cooperative_register(
             if not hasattr(exc, "error_dict"):
                 raise
             raise ValidationError(
-                {_INVITE_FIELDS.get(field, field): errors for field, errors in exc.error_dict.items()}
+                {
+                    _INVITE_FIELDS.get(field, field): errors
+                    for field, errors in exc.error_dict.items()
+                }
             ) from exc
     return cooperative

@@ -234,7 +234,8 @@ def user_invite_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(
-                request, _("An invitation went to %(email)s.") % {"email": form.cleaned_data["email"]}
+                request,
+                _("An invitation went to %(email)s.") % {"email": form.cleaned_data["email"]},
             )
             return redirect("headoffice:user_list")
     return _users_page(request, invite_form=form, status=400)

@@ -1,2 +1,8 @@
+"""Mounted at "healthz" by federation.urls_common: serves exactly /healthz."""
+
+from django.urls import path
+
+from health.views import healthz
+
 app_name = "health"
-urlpatterns: list = []
+urlpatterns = [path("", healthz, name="healthz")]

@@ -73,7 +73,8 @@ class TokenView(APIView):
 
     def get_authenticators(self) -> list[Any]:
         # Obtaining a token takes credentials from the body, never from a cookie or token.
-        if self.request.method == "POST":
+        # (request is None while drf-spectacular builds its mock request.)
+        if getattr(self.request, "method", None) == "POST":
             return []
         return super().get_authenticators()
 
@@ -89,6 +90,10 @@ class TokenView(APIView):
 
     @extend_schema(
         operation_id="auth_token_create",
+        summary="Obtain a token",
+        description="Username (or e-mail or phone) and password; staff also send `otp`, the "
+        "current code of their authenticator app. Throttled, and locked out after repeated "
+        "failures. Errors come in the active language (Indonesian by default).",
         request=TokenRequestSerializer,
         responses={
             200: TokenResponseSerializer,
@@ -130,7 +135,12 @@ class TokenView(APIView):
         token = api_tokens.api_token_issue(user=user)
         return Response(TokenResponseSerializer({"token": token.key}).data)
 
-    @extend_schema(operation_id="auth_token_destroy", request=None, responses={204: None})
+    @extend_schema(
+        operation_id="auth_token_destroy",
+        summary="Revoke the caller's token",
+        request=None,
+        responses={204: None},
+    )
     def delete(self, request: Request) -> Response:
         api_tokens.api_token_revoke(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -139,7 +149,11 @@ class TokenView(APIView):
 class MeView(APIView):
     """The person behind the token or session, with their roles."""
 
-    @extend_schema(operation_id="auth_me_retrieve", responses={200: MeSerializer})
+    @extend_schema(
+        operation_id="auth_me_retrieve",
+        summary="The caller and their roles",
+        responses={200: MeSerializer},
+    )
     def get(self, request: Request) -> Response:
         user: Any = request.user
         payload = {

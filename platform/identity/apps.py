@@ -7,4 +7,5 @@ class IdentityConfig(AppConfig):
     verbose_name = _("Identity and access")
 
     def ready(self) -> None:
-        from identity import signals  # noqa: F401  (connects the login receiver)
+        # Connect the login receiver; register the session scheme with drf-spectacular.
+        from identity import openapi, signals  # noqa: F401

@@ -12,6 +12,12 @@ from django.http import HttpRequest, HttpResponse
 SESSION_TENANT_KEY = "tenant_schema"
 
 
+def current_schema() -> str:
+    """The schema this request runs on: a cooperative's, or "public" on the bare domain."""
+    schema: str = getattr(connection, "schema_name", "public")
+    return schema
+
+
 class TenantSessionMiddleware:
     """Log out a session that is not bound to this host's schema.
 
@@ -25,7 +31,11 @@ class TenantSessionMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and hasattr(request, "session"):
-            if request.session.get(SESSION_TENANT_KEY) != connection.schema_name:
-                logout(request)
+        if (
+            user is not None
+            and user.is_authenticated
+            and hasattr(request, "session")
+            and request.session.get(SESSION_TENANT_KEY) != current_schema()
+        ):
+            logout(request)
         return self.get_response(request)

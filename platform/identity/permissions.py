@@ -25,9 +25,7 @@ class HeadOfficeAdmin(HeadOffice):
     """Head-office admins only (users and roles), reading or writing."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        return super().has_permission(request, view) and access.can_administer_users(
-            request.user
-        )
+        return super().has_permission(request, view) and access.can_administer_users(request.user)
 
 
 class CooperativeStaff(BasePermission):

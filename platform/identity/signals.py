@@ -10,14 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in
-from django.db import connection
 from django.dispatch import receiver
 
-from identity.middleware import SESSION_TENANT_KEY
+from identity.middleware import SESSION_TENANT_KEY, current_schema
 
 
 @receiver(user_logged_in, dispatch_uid="identity.session_bind_to_tenant")
 def session_bind_to_tenant(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     session = getattr(request, "session", None)
     if session is not None:
-        session[SESSION_TENANT_KEY] = connection.schema_name
+        session[SESSION_TENANT_KEY] = current_schema()

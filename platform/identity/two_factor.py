@@ -49,9 +49,7 @@ def _throttled_message(info: dict[str, Any] | None) -> str:
 
 
 def _wrong_code_message() -> str:
-    return _(
-        "That code is not correct. Enter the 6-digit code your authenticator app shows now."
-    )
+    return _("That code is not correct. Enter the 6-digit code your authenticator app shows now.")
 
 
 def _clean(token: str) -> str:
@@ -63,7 +61,13 @@ def otp_verify(*, user: Any, token: str) -> OtpResult:
     token = _clean(token)
     devices = list(django_otp.devices_for_user(user, confirmed=True))
     if not devices:
-        return OtpResult(None, _("Two-factor authentication is not set up for this account."))
+        return OtpResult(
+            None,
+            _(
+                "Two-factor authentication is not set up for this account. "
+                "Set it up by logging in on the website first."
+            ),
+        )
     throttled: dict[str, Any] | None = None
     tried = False
     for device in devices:

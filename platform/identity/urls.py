@@ -24,9 +24,7 @@ urlpatterns = [
     ),
     path(
         "sandi/lupa/terkirim/",
-        auth_views.PasswordResetDoneView.as_view(
-            template_name="identity/password_reset_done.html"
-        ),
+        auth_views.PasswordResetDoneView.as_view(template_name="identity/password_reset_done.html"),
         name="password_reset_done",
     ),
     path(

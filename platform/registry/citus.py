@@ -31,7 +31,7 @@ def _forwards(tables: list[str]) -> Any:
                     cur.execute("SELECT create_reference_table(%s)", [table])
                 # Reset the sequence past the rows that exist (they moved with the table).
                 cur.execute(
-                    f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "  # noqa: S608
+                    f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "
                     f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)",
                     [table],
                 )

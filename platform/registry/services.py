@@ -48,10 +48,19 @@ def domain_for(slug: str) -> str:
     return f"{slug}.{settings.PLATFORM_DOMAIN}"
 
 
-def cooperative_url(cooperative: Cooperative, path: str = "/") -> str:
-    host = settings.PLATFORM_DOMAIN if cooperative.is_platform else domain_for(cooperative.slug)
+def _url(host: str, path: str) -> str:
     port = f":{settings.PLATFORM_PORT}" if settings.PLATFORM_PORT else ""
     return f"{settings.PLATFORM_SCHEME}://{host}{port}{path}"
+
+
+def cooperative_url(cooperative: Cooperative, path: str = "/") -> str:
+    host = settings.PLATFORM_DOMAIN if cooperative.is_platform else domain_for(cooperative.slug)
+    return _url(host, path)
+
+
+def platform_url(path: str = "/") -> str:
+    """A page of the bare domain (head office, shared layer)."""
+    return _url(settings.PLATFORM_DOMAIN, path)
 
 
 def _validate(

@@ -21,13 +21,13 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 
 from registry.models import Cooperative
-from registry.services import platform_tenant_ensure
 from registry.schema_template import (
     applied_migrations,
     schema_exists,
     template_capture,
     template_schema,
 )
+from registry.services import platform_tenant_ensure
 
 
 class Command(DjangoMigrate):
