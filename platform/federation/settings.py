@@ -72,6 +72,7 @@ SHARED_APPS = [
     "registry",  # before django_tenants' commands: our `migrate` replaces theirs
     "identity",
     "audit",
+    "notary",
     "money",
     "health",
     "scheduling",

@@ -169,6 +169,7 @@ def cooperative_reactivate_view(request: HttpRequest, slug: str) -> HttpResponse
 def cooperative_archive_view(request: HttpRequest, slug: str) -> HttpResponse:
     cooperative = selectors.cooperative_get(slug)
     form = ReasonForm(request.POST or None)
+    status = 400 if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
         try:
             archived = cooperative_archive(
@@ -178,6 +179,7 @@ def cooperative_archive_view(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, exc)
         except SchemaError:
             form.add_error(None, _("The export failed, so nothing was archived. Try again."))
+            status = 503
         else:
             messages.success(
                 request,
@@ -189,7 +191,7 @@ def cooperative_archive_view(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "headoffice/cooperative_archive.html",
         {"cooperative": cooperative, "form": form},
-        status=400 if form.is_bound else 200,
+        status=status,
     )
 
 

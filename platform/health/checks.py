@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db import connection
+from federation import celery_app
 
 from health.heartbeat import HEARTBEAT_STALE_AFTER, heartbeat_age, redis_client
 
@@ -88,11 +88,10 @@ def _celery_worker() -> Check:
     if cached is not None:
         data = json.loads(cached)
         return Check(ok=data["ok"], error=data["error"], detail={"cached": True})
-    from federation import celery_app
-
-    with celery_app.connection_for_read(settings.CELERY_BROKER_URL, connect_timeout=1) as conn:
+    with celery_app.connection_for_read(connect_timeout=1) as conn:
+        # Fail fast on a dead broker rather than through kombu's retries.
         conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=1)
-        replies = celery_app.control.ping(timeout=PING_TIMEOUT, limit=1, connection=conn)
+    replies = celery_app.control.ping(timeout=PING_TIMEOUT, limit=1)
     ok = bool(replies)
     error = "" if ok else "no worker answered the ping"
     if WORKERS_CACHE_SECONDS:

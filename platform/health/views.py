@@ -21,4 +21,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
     report = health_report(ready_only=request.GET.get("ready", "").lower() in READY_VALUES)
     response = JsonResponse(report.as_json(), status=report.http_status)
     response["X-Content-Type-Options"] = "nosniff"
+    # A 503 here is an answer, not a server error: the failing checks are logged as
+    # warnings above; Django's "Service Unavailable" error on every probe would turn an
+    # outage into one Sentry event per monitor request.
+    response._has_been_logged = True  # type: ignore[attr-defined]
     return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
@@ -24,6 +24,7 @@ class TenantSessionMiddleware:
     A session cookie is only ever valid on the host it was opened on: replayed on another
     cooperative's host (or the bare domain), or carrying no binding at all (opened by a
     path that skipped ``login()``), it is flushed before any view sees the user.
+    The flush deletes the session row itself, so the stolen cookie is dead everywhere.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -37,5 +38,8 @@ class TenantSessionMiddleware:
             and hasattr(request, "session")
             and request.session.get(SESSION_TENANT_KEY) != current_schema()
         ):
-            logout(request)
+            # Not logout(): its signal would write an audit row into this host's schema,
+            # and a foreign session must change nothing here.
+            request.session.flush()
+            request.user = AnonymousUser()
         return self.get_response(request)

@@ -27,7 +27,7 @@ def audit_here(marker: str) -> None:
         actor=None,
         action="ops.audit_here",
         summary=marker,
-        data={"marker": marker, "schema": connection.schema_name},
+        data={"marker": marker, "schema": getattr(connection, "schema_name", "")},
     )
 
 

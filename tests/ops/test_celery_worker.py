@@ -17,6 +17,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -26,7 +27,6 @@ from audit.models import AuditEntry
 from django.conf import settings
 from django.test import Client
 from django_tenants.utils import schema_context
-from federation import celery_app
 from health.heartbeat import heartbeat_age, redis_client
 from registry.services import cooperative_suspend
 
@@ -117,22 +117,20 @@ class Workers:
             start_new_session=True,  # its own process group: kill it whole
         )
         self.procs.append(proc)
-        wait_for(lambda: self.ping(node) or proc.poll() is not None, 30, f"worker {node}")
+        try:
+            wait_for(lambda: self.ping(node) or proc.poll() is not None, 30, f"worker {node}")
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{self.log()}") from exc
         assert proc.poll() is None, self.log()
         return proc
 
     def ping(self, node: str) -> bool:
-        with celery_app.connection_for_write(self.redis.broker_url) as conn:
-            replies = celery_app.control.ping(destination=[node], timeout=0.3, connection=conn)
-        return bool(replies)
+        return bool(self.redis.celery_app.control.ping(destination=[node], timeout=0.3))
 
     def send(self, name: str, schema: str, **kwargs: Any) -> None:
         """Send a task in a schema's context, as application code would."""
-        with (
-            celery_app.connection_for_write(self.redis.broker_url) as conn,
-            schema_context(schema),
-        ):
-            celery_app.send_task(name, kwargs=kwargs, queue=self.queue, connection=conn)
+        with schema_context(schema):
+            self.redis.celery_app.send_task(name, kwargs=kwargs, queue=self.queue)
 
     def kill(self, proc: subprocess.Popen[bytes]) -> None:
         """SIGKILL the whole worker: main process and pool, no chance to requeue anything."""
@@ -199,7 +197,7 @@ def test_a_task_runs_in_the_schema_of_its_cooperative(alpha: Any, beta: Any, wor
 
     # then: one copy ran in each active cooperative's schema, none elsewhere
     for schema in ("kop_alpha", "kop_beta"):
-        found = wait_for(lambda s=schema: entries(s, summary=fanned), 20, f"{schema}'s entry")
+        found = wait_for(partial(entries, schema, summary=fanned), 20, f"{schema}'s entry")
         assert [e.data["schema"] for e in found] == [schema]
     assert entries(paused.schema_name, summary=fanned) == []
     assert entries("public", summary=fanned) == []

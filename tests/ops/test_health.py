@@ -28,7 +28,8 @@ def pings(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         calls.append(kwargs)
         return replies
 
-    monkeypatch.setattr(celery_app.control, "ping", ping)
+    # (on_private_redis, when a test asks for it first, has swapped in its own app)
+    monkeypatch.setattr(checks.celery_app.control, "ping", ping)
     monkeypatch.setattr(checks, "WORKERS_CACHE_SECONDS", 0)
     monkeypatch.setattr("health.checks._pings", calls, raising=False)
     return replies

@@ -69,7 +69,8 @@ def serve(request: Any) -> int:
     request_started.disconnect(close_old_connections)
     try:
         with sentry_sdk.isolation_scope():
-            body = WSGIHandler()(request.environ, lambda status, headers: statuses.append(status))
+            handler: Any = WSGIHandler()
+            body = handler(request.environ, lambda status, headers: statuses.append(status))
             b"".join(body)
     finally:
         request_started.connect(close_old_connections)
@@ -85,7 +86,7 @@ def test_an_error_on_a_cooperative_host_is_tagged_and_scrubbed(
     # given: a request on alpha's host full of personal data, everywhere it can be
     fields = {"nama": NAME, "nik": NIK, "no_hp": PHONE, "email": EMAIL, "password": PASSWORD}
     query = urlencode({"nik": NIK, "telepon": PHONE, "nama": NAME, "email": EMAIL})
-    extra = {
+    extra: dict[str, Any] = {
         "HTTP_HOST": "alpha.localhost",
         "HTTP_AUTHORIZATION": f"Token {TOKEN}",
         "HTTP_COOKIE": f"sessionid={SESSION}",
@@ -106,7 +107,7 @@ def test_an_error_on_a_cooperative_host_is_tagged_and_scrubbed(
     assert status == 500
     events = [e.get_event() for e in transport.envelopes if e.get_event() is not None]
     assert len(events) == 1
-    event = events[0]
+    event: dict[str, Any] = dict(events[0] or {})
     assert event["tags"]["tenant"] == "kop_alpha"
     assert event["exception"]["values"][-1]["type"] == "RuntimeError"
     serialized = b"".join(e.serialize() for e in transport.envelopes).decode()
@@ -130,7 +131,8 @@ def test_an_event_outside_a_request_is_tagged_with_the_schema_it_ran_in(
         sentry_sdk.capture_message(f"saldo anggota {NIK} tidak cocok, hubungi {PHONE}")
 
     # then
-    event = next(e.get_event() for e in transport.envelopes if e.get_event() is not None)
+    events = [e.get_event() for e in transport.envelopes]
+    event: dict[str, Any] = dict(next(e for e in events if e is not None))
     assert event["tags"]["tenant"] == "kop_beta"
     serialized = b"".join(e.serialize() for e in transport.envelopes).decode()
     assert NIK not in serialized and PHONE not in serialized

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from audit.models import AuditEntry
+from django.conf import settings
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django_tenants.utils import schema_context
 
@@ -51,3 +53,10 @@ def audit_in(schema: str, action: str) -> list[AuditEntry]:
     """The audit entries of one action in one schema's log ("public": the head office's)."""
     with schema_context(schema):
         return list(AuditEntry.objects.filter(action=action))
+
+
+def english(client: Client) -> Client:
+    """The client with English chosen (the language switch's cookie); Indonesian is the
+    default, so tests that read the interface's words pick English to stay readable."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client

@@ -9,12 +9,20 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test import Client, override_settings
+from django.utils import translation
 from identity.models import CooperativeRole, Invitation, User
 from registry.models import Cooperative, CooperativeStatus
 from registry.schema_template import schema_exists
 from registry.services import cooperative_suspend
 
-from tests.web.support import NEW_COOPERATIVE, audit_in, login_path, public_url, schemas
+from tests.web.support import (
+    NEW_COOPERATIVE,
+    audit_in,
+    english,
+    login_path,
+    public_url,
+    schemas,
+)
 
 # --- who may open the console -------------------------------------------------------------
 
@@ -182,15 +190,26 @@ def test_create_with_bad_input_writes_nothing(alpha, head_office_admin, client_f
     assert not mail.outbox
 
 
-def test_create_errors_show_in_the_chosen_language(alpha, head_office_admin, client_for):
+def test_create_errors_speak_indonesian_by_default_and_english_on_request(
+    alpha, head_office_admin, client_for
+):
+    # given: a short name that alpha already uses
+    data = {**NEW_COOPERATIVE, "slug": "alpha"}
+    english_message = "Another cooperative already uses this short name."
+    with translation.override("id"):
+        indonesian_message = translation.gettext(english_message)
+    assert indonesian_message != english_message, "the Indonesian catalog lacks this message"
+    url = public_url("headoffice:cooperative_new")
+    # when / then: Indonesian by default, whatever the browser says
     client = client_for(None, head_office_admin)
-    client.cookies["django_language"] = "en"
-    response = client.post(
-        public_url("headoffice:cooperative_new"), {**NEW_COOPERATIVE, "desa": ""}
-    )
-    assert response.status_code == 400
-    assert response["Content-Language"] == "en"
-    assert "This field is required." in response.context["form"].errors["desa"]
+    default = client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+    assert default["Content-Language"] == "id"
+    assert default.context["form"].errors["slug"] == [indonesian_message]
+    assert indonesian_message in default.content.decode()
+    # and English once chosen with the language switch
+    chosen = english(client).post(url, data)
+    assert chosen["Content-Language"] == "en"
+    assert chosen.context["form"].errors["slug"] == [english_message]
 
 
 def test_auditor_cannot_create(head_office_auditor, client_for):
@@ -268,7 +287,7 @@ def test_suspend_then_reactivate(alpha, head_office_operator, client_for):
 
 
 def test_reactivating_an_active_cooperative_is_refused(alpha, head_office_admin, client_for):
-    response = client_for(None, head_office_admin).post(
+    response = english(client_for(None, head_office_admin)).post(
         public_url("headoffice:cooperative_reactivate", slug="alpha")
     )
     assert response.status_code == 400
@@ -349,7 +368,8 @@ def test_users_pages_are_for_admins_only(alpha_board, client_for, role):
 def test_users_list_shows_head_office_and_cooperative_roles(
     alpha_board, head_office_admin, head_office_auditor, client_for
 ):
-    response = client_for(None, head_office_admin).get(public_url("headoffice:user_list"))
+    client = english(client_for(None, head_office_admin))
+    response = client.get(public_url("headoffice:user_list"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Head-office auditor (read-only)" in html
@@ -405,7 +425,7 @@ def test_an_admin_cannot_drop_their_own_admin_role(head_office_admin, client_for
 
 
 def test_grant_and_revoke_a_cooperative_role(alpha, outsider, head_office_admin, client_for):
-    client = client_for(None, head_office_admin)
+    client = english(client_for(None, head_office_admin))
     response = client.post(
         public_url("headoffice:user_role_grant", pk=outsider.pk),
         {"cooperative": "alpha", "role": "kasir"},
@@ -472,7 +492,7 @@ def test_a_failed_export_archives_nothing(archivable, head_office_admin, client_
     response = client_for(None, head_office_admin).post(
         public_url("headoffice:cooperative_archive", slug=archivable.slug), {"reason": "Dissolved"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 503
     assert response.context["form"].non_field_errors()
     archivable.refresh_from_db()
     assert archivable.status == "active"

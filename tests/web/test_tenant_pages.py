@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test import Client
 from django_tenants.utils import schema_context
 from identity.models import CooperativeRole, User
 from registry.services import cooperative_suspend
 
-from tests.web.support import audit_in, login_path, tenant_url
+from tests.web.support import audit_in, english, login_path, tenant_url
 
 STAFF_PAGES = ["tenants:staff_home", "tenants:staff_audit", "tenants:staff_roles"]
 
@@ -38,7 +39,7 @@ def test_home_sends_members_to_their_page(alpha, alpha_member, client_for):
 @pytest.mark.parametrize("who", ["outsider", "head_office_admin", "beta_board"])
 def test_home_is_403_for_people_without_a_role_here(alpha, client_for, request, who):
     person = request.getfixturevalue(who)
-    response = client_for(alpha, person).get("/")
+    response = english(client_for(alpha, person)).get("/")
     assert response.status_code == 403
     assert b"You have no role in this cooperative" in response.content
     assert b"http://localhost:8000/" in response.content
@@ -69,8 +70,6 @@ def test_staff_pages_open_for_every_staff_role(
 
 
 def test_staff_pages_need_two_factor(alpha, alpha_teller):
-    from django.test import Client
-
     client = Client(HTTP_HOST="alpha.localhost")
     client.force_login(alpha_teller, backend="identity.backends.IdentityBackend")
     session = client.session
@@ -89,7 +88,7 @@ def test_staff_home_shows_profile_roles_counts_and_latest_audit(
     with schema_context(alpha.schema_name):
         for n in range(12):
             audit_record(actor=alpha_board, action="test.entry", summary=f"entry {n}")
-    response = client_for(alpha, alpha_board).get(tenant_url("tenants:staff_home"))
+    response = english(client_for(alpha, alpha_board)).get(tenant_url("tenants:staff_home"))
     assert response.status_code == 200
     html = response.content.decode()
     for text in ("Koperasi Alpha", "AHU-ALPHA-0001", "Savings and loans", "Sukamaju", "Active"):
@@ -224,7 +223,7 @@ def test_revoke_and_invite_refuse_get(alpha, alpha_board, client_for):
 
 
 def test_member_home_greets_the_member_honestly(alpha, alpha_member, client_for):
-    response = client_for(alpha, alpha_member).get(tenant_url("tenants:member_home"))
+    response = english(client_for(alpha, alpha_member)).get(tenant_url("tenants:member_home"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Alpha Member" in html and "Koperasi Alpha" in html and "Sukamaju" in html
@@ -249,7 +248,7 @@ def test_suspended_cooperative_blocks_staff_writes_but_members_still_read(
     # given
     cooperative_suspend(actor=None, cooperative=alpha, reason="Late RAT")
     # when / then: staff writes answer 423 and write nothing
-    board = client_for(alpha, alpha_board)
+    board = english(client_for(alpha, alpha_board))
     response = board.post(
         tenant_url("tenants:staff_invite"),
         {"full_name": "X", "email": "x@example.test", "role": "kasir"},
@@ -272,3 +271,17 @@ def test_a_session_from_another_cooperative_is_not_accepted(alpha, beta, beta_bo
     response = client.get(tenant_url("tenants:staff_home"))
     assert response.status_code == 302
     assert response["Location"].startswith(login_path())
+
+
+def test_a_member_logs_in_and_lands_on_their_page(alpha, alpha_member, password):
+    # given: the member opens their cooperative's address, not logged in
+    client = Client(HTTP_HOST="alpha.localhost")
+    to_login = client.get("/")
+    # when: they log in through the real login page
+    response = client.post(
+        to_login["Location"], {"username": "alpha-member", "password": password}, follow=True
+    )
+    # then: home sends them on to the member page
+    assert response.redirect_chain[-1][0] == tenant_url("tenants:member_home")
+    assert response.status_code == 200
+    assert b"Koperasi Alpha" in response.content

@@ -1,0 +1,241 @@
+"""Sealing committed entries into the cooperative's hash chain, and daily Merkle roots.
+
+Posting transactions never touch the chain head. After each commit (and from a periodic
+task) ``chain_seal_pending`` takes a per-cooperative advisory lock and seals the entries
+that are committed but not yet sealed, in id order: seq = last + 1, entry_hash over the
+entry's rows, chain_hash = sha256(previous chain_hash + entry_hash). The chain's order is
+therefore the order in which entries became visible, i.e. commit order, and concurrent
+postings never queue on one row (docs/decisions/0004).
+
+``chain_publish_day`` computes the Merkle root of a finished day's sealed entries (by
+sealing time in Asia/Jakarta) and publishes it, chained to the day before, through the
+notary in the public schema, out of the cooperative's reach.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+from django_tenants.utils import get_public_schema_name, tenant_context
+from notary.models import PublishedRoot
+from notary.selectors import root_last, root_on
+from notary.services import root_publish
+from registry.models import Cooperative
+
+from tenants.ledger.exceptions import ChainError
+from tenants.ledger.hashing import (
+    GENESIS_HASH,
+    EntryRow,
+    PostingRow,
+    ProofStep,
+    chain_next,
+    entry_hash,
+    merkle_path,
+    merkle_root,
+)
+from tenants.ledger.periods import business_day_of, business_today, day_bounds
+from tenants.models import JournalEntry, Posting
+
+SEAL_BATCH = 500
+ENTRY_FIELDS = (
+    "id",
+    "entry_date",
+    "description",
+    "kind",
+    "idempotency_key",
+    "created_by_id",
+    "created_at",
+    "reversal_of_id",
+)
+
+
+def _require_tenant() -> None:
+    if connection.schema_name == get_public_schema_name():
+        raise ChainError(_("The ledger belongs to a cooperative; choose one first."))
+
+
+def chain_lock() -> None:
+    """The cooperative's chain lock, held to the end of the transaction. Advisory locks are
+    database-wide, so the key carries the schema name."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            [f"ledger.chain:{connection.schema_name}"],
+        )
+
+
+def entry_rows(entry_ids: Iterable[int], entries: Iterable[dict[str, Any]]) -> list[EntryRow]:
+    """EntryRow (the hashed content) for entries given as dicts of ENTRY_FIELDS."""
+    ids = list(entry_ids)
+    postings: dict[int, list[PostingRow]] = defaultdict(list)
+    for entry_id, line_no, code, debit, credit, member_ref in (
+        Posting.objects.filter(entry_id__in=ids)
+        .order_by("entry_id", "line_no")
+        .values_list("entry_id", "line_no", "account__code", "debit", "credit", "member_ref")
+    ):
+        postings[entry_id].append(PostingRow(line_no, code, debit, credit, member_ref))
+    return [
+        EntryRow(
+            id=e["id"],
+            entry_date=e["entry_date"],
+            description=e["description"],
+            kind=e["kind"],
+            idempotency_key=e["idempotency_key"],
+            created_by_id=e["created_by_id"],
+            created_at=e["created_at"],
+            reversal_of_id=e["reversal_of_id"],
+            postings=tuple(postings[e["id"]]),
+        )
+        for e in entries
+    ]
+
+
+def chain_seal_pending(*, batch_size: int = SEAL_BATCH) -> int:
+    """Seal every committed, unsealed entry of the current cooperative; return how many.
+
+    Deliberately one short transaction per batch, each under the chain lock: sealers run
+    one at a time, postings never wait for them. Safe to run any number of times, from
+    anywhere (after a commit, a periodic task, before publishing a day).
+    """
+    _require_tenant()
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            chain_lock()
+            count = _seal_batch(batch_size)
+        sealed += count
+        if count < batch_size:
+            return sealed
+
+
+def _seal_batch(batch_size: int) -> int:
+    head = (
+        JournalEntry.objects.filter(seq__isnull=False)
+        .order_by("-seq")
+        .values_list("seq", "chain_hash", "sealed_at")
+        .first()
+    )
+    pending = list(
+        JournalEntry.objects.filter(seq__isnull=True).order_by("id").values(*ENTRY_FIELDS)[
+            :batch_size
+        ]
+    )
+    if not pending:
+        return 0
+    with connection.cursor() as cur:
+        cur.execute("SELECT clock_timestamp()")
+        now: datetime = cur.fetchone()[0]
+    last_seq, previous, last_sealed_at = head if head else (0, GENESIS_HASH, None)
+    # Sealing times never go backwards along the chain, so each day is one seq range.
+    sealed_at = max(now, last_sealed_at) if last_sealed_at else now
+    updates: list[Any] = []
+    for offset, row in enumerate(entry_rows([e["id"] for e in pending], pending), start=1):
+        seq = last_seq + offset
+        digest = entry_hash(row, seq=seq, sealed_at=sealed_at)
+        previous = chain_next(previous, digest)
+        updates += [row.id, seq, digest, previous, sealed_at]
+    table = JournalEntry._meta.db_table
+    values = ", ".join(["(%s::bigint, %s::bigint, %s, %s, %s::timestamptz)"] * len(pending))
+    with connection.cursor() as cur:
+        cur.execute(
+            f"UPDATE {table} AS e SET seq = v.seq, entry_hash = v.entry_hash, "
+            "chain_hash = v.chain_hash, sealed_at = v.sealed_at "
+            f"FROM (VALUES {values}) AS v(id, seq, entry_hash, chain_hash, sealed_at) "
+            "WHERE e.id = v.id AND e.seq IS NULL",
+            updates,
+        )
+        if cur.rowcount != len(pending):
+            raise ChainError(_("The chain changed while sealing; try again."))
+    return len(pending)
+
+
+def entry_day(entry: JournalEntry) -> date:
+    """The day whose Merkle root covers the entry: its sealing day in Asia/Jakarta."""
+    if entry.sealed_at is None:
+        raise ChainError(_("The entry is not sealed yet."), code="not_sealed")
+    return business_day_of(entry.sealed_at)
+
+
+def day_leaves(day: date) -> list[tuple[int, str]]:
+    """(seq, entry_hash) of the entries sealed on ``day``, in seq order."""
+    start, end = day_bounds(day)
+    return [
+        (seq, digest or "")
+        for seq, digest in JournalEntry.objects.filter(sealed_at__gte=start, sealed_at__lt=end)
+        .order_by("seq")
+        .values_list("seq", "entry_hash")
+    ]
+
+
+def merkle_proof(entry: JournalEntry) -> list[ProofStep]:
+    """The sibling path from the entry's hash to its day's Merkle root (see
+    hashing.proof_verify; the root is the notary's PublishedRoot.merkle_root)."""
+    _require_tenant()
+    day = entry_day(entry)
+    leaves = day_leaves(day)
+    index = next((i for i, (seq, _h) in enumerate(leaves) if seq == entry.seq), None)
+    if index is None:
+        raise ChainError(_("The entry is not sealed yet."), code="not_sealed")
+    return merkle_path([digest for _seq, digest in leaves], index)
+
+
+def chain_publish_day(*, cooperative: Cooperative, day: date) -> PublishedRoot:
+    """Publish the Merkle root of ``day`` (which must be over) for the cooperative.
+
+    Days are published in order without gaps: days since the last published one (or since
+    the first sealed entry) are published first, empty days with the empty root. Holds the
+    chain lock, so no entry can be sealed while the day's leaves are read; entries sealed
+    afterwards carry a later sealing time and belong to a later day. Idempotent: a day
+    already published returns its row.
+    """
+    if day >= business_today():
+        raise ChainError(
+            _("The day %(day)s is not over yet.") % {"day": day.isoformat()}, code="day_not_over"
+        )
+    with tenant_context(cooperative), transaction.atomic():
+        chain_lock()
+        last = root_last(cooperative)
+        if last is not None and day <= last.day:
+            published = root_on(cooperative, day)
+            if published is None:
+                raise ChainError(
+                    _("Nothing is published for %(day)s: it is before the first published day.")
+                    % {"day": day.isoformat()},
+                    code="day_before_chain",
+                )
+            return published
+        if last is not None:
+            start = last.day + timedelta(days=1)
+        else:
+            first = (
+                JournalEntry.objects.filter(seq__isnull=False)
+                .order_by("seq")
+                .values_list("sealed_at", flat=True)
+                .first()
+            )
+            start = min(day, business_day_of(first)) if first else day
+        leaves: dict[date, list[str]] = defaultdict(list)
+        for sealed_at, digest in (
+            JournalEntry.objects.filter(
+                sealed_at__gte=day_bounds(start)[0], sealed_at__lt=day_bounds(day)[1]
+            )
+            .order_by("seq")
+            .values_list("sealed_at", "entry_hash")
+        ):
+            leaves[business_day_of(sealed_at)].append(digest or "")
+        current = start
+        while True:
+            published = root_publish(
+                cooperative=cooperative,
+                day=current,
+                entries_count=len(leaves[current]),
+                merkle_root=merkle_root(leaves[current]),
+            )
+            if current == day:
+                return published
+            current += timedelta(days=1)
