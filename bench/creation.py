@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection as default_connection
 from django_tenants.clone import CloneSchema
 from registry.models import Cooperative
 from registry.schema_template import schema_drop, template_schema
 from registry.services import CooperativeAddress, cooperative_create
+
+# django-tenants' backend: set_schema_to_public().
+connection: Any = default_connection
 
 ADDRESS = CooperativeAddress(
     street="Jl. Raya 1", desa="Sukamaju", kecamatan="Cibeunying", kabupaten="Bandung"
@@ -85,9 +89,7 @@ def migrations_create(schema: str) -> float:
     started = time.perf_counter()
     with connection.cursor() as cur:
         cur.execute(f'CREATE SCHEMA "{schema}"')
-    call_command(
-        "migrate_schemas", tenant=True, schema_name=schema, interactive=False, verbosity=0
-    )
+    call_command("migrate_schemas", tenant=True, schema_name=schema, interactive=False, verbosity=0)
     elapsed = time.perf_counter() - started
     connection.set_schema_to_public()
     return elapsed

@@ -47,6 +47,14 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
 
 @pytest.fixture
+def platform_tenant(db: Any) -> Any:
+    """The public schema's registry row and the bare domain (a truncating test removes them)."""
+    from registry.services import platform_tenant_ensure
+
+    return platform_tenant_ensure()
+
+
+@pytest.fixture
 def alpha(db: Any) -> Any:
     return cooperative_ensure("alpha")
 
@@ -96,7 +104,10 @@ def client_for() -> Callable[..., Client]:
     """client_for(cooperative_or_None, user=None): a client on that host, logged in with
     two-factor passed when a user is given."""
 
+    from registry.services import platform_tenant_ensure
+
     def make(cooperative: Any = None, user: Any = None) -> Client:
+        platform_tenant_ensure()
         host = "localhost" if cooperative is None else f"{cooperative.slug}.localhost"
         client = Client(HTTP_HOST=host)
         if user is not None:

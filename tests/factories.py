@@ -14,12 +14,18 @@ from identity.middleware import SESSION_TENANT_KEY
 from identity.models import CooperativeRole, User
 from registry.models import Cooperative
 from registry.schema_template import schema_drop, schema_exists
-from registry.services import CooperativeAddress, cooperative_create, schema_name_for
+from registry.services import (
+    CooperativeAddress,
+    cooperative_create,
+    platform_tenant_ensure,
+    schema_name_for,
+)
 
 PASSWORD = "Rahasia-Uji-2026!"
 
 
 def cooperative_ensure(slug: str, **overrides: Any) -> Cooperative:
+    platform_tenant_ensure()  # a transactional test may have truncated the registry
     existing = Cooperative.objects.filter(slug=slug).first()
     if existing is not None:
         return existing

@@ -4,7 +4,8 @@
 # The same file systemd gives the services (EnvironmentFile=). Read as KEY=value lines,
 # never executed: a DATABASE_URL with "&" in it must not start a background job.
 KOPERASI_ENV_FILE="${KOPERASI_ENV_FILE:-/etc/koperasi/koperasi.env}"
-KOPERASI_APP_DIR="${KOPERASI_APP_DIR:-/srv/koperasi/app}"
+# The checkout these scripts are in (/srv/koperasi/app on a server).
+KOPERASI_APP_DIR="${KOPERASI_APP_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 KOPERASI_PYTHON="${KOPERASI_PYTHON:-$KOPERASI_APP_DIR/.venv/bin/python}"
 
 die() {

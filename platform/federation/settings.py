@@ -267,6 +267,9 @@ EMAIL_BACKEND = env.str(
     else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@koperasi.localhost")
+if env.str("EMAIL_URL", default=""):
+    # smtp+tls://user:password@smtp.example.org:587 (django-environ's e-mail URL)
+    globals().update(env.email_url("EMAIL_URL"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

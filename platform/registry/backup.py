@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import redis
 from audit.services import audit_record
 from django.conf import settings
 from django.db import connection
@@ -46,6 +47,7 @@ class Restore:
     schema: str
     previous: str | None  # the replaced schema, renamed aside; None if dropped or none
     up_to_date: bool  # the restored schema has exactly the template's migrations
+    cache_cleared: bool = False
 
 
 def _sha256(path: Path) -> str:
@@ -203,6 +205,7 @@ def cooperative_restore(
         schema_drop(previous)
         previous = None
     up_to_date = set(applied_migrations(schema)) == set(applied_migrations(template_schema()))
+    cache_cleared = _cache_clear(schema)
     audit_record(
         actor=actor,
         action="cooperative.restore",
@@ -210,4 +213,22 @@ def cooperative_restore(
         summary=dump.name,
         data={"schema": schema, "previous": previous or "", "up_to_date": up_to_date},
     )
-    return Restore(schema=schema, previous=previous, up_to_date=up_to_date)
+    return Restore(
+        schema=schema, previous=previous, up_to_date=up_to_date, cache_cleared=cache_cleared
+    )
+
+
+def _cache_clear(schema: str) -> bool:
+    """Drop the cooperative's cache keys (django-tenants prefixes them with the schema),
+    so no page shows data from before the restore. Sessions live on in the database."""
+    location = str(settings.CACHES["default"].get("LOCATION", ""))
+    if not location.startswith(("redis://", "rediss://", "unix://")):
+        return False
+    try:
+        client = redis.Redis.from_url(location, socket_timeout=5)
+        keys = list(client.scan_iter(match=f"{schema}:*", count=1000))
+        for start in range(0, len(keys), 1000):
+            client.delete(*keys[start : start + 1000])
+    except redis.RedisError:
+        return False
+    return True

@@ -41,15 +41,22 @@ def schema_exists(schema_name: str) -> bool:
         return cur.fetchone() is not None
 
 
-def applied_migrations(schema_name: str) -> list[tuple[str, str]]:
-    """The migrations recorded in one schema, in the order they were applied."""
+def migrations_table_exists(schema_name: str) -> bool:
+    """Whether the schema has its own django_migrations: one indexed catalogue lookup, the
+    same cost at 1,000 schemas as at 10 (Django's has_table() lists every table)."""
     with connection.cursor() as cur:
         cur.execute(
             "SELECT 1 FROM pg_tables WHERE schemaname = %s AND tablename = 'django_migrations'",
             [schema_name],
         )
-        if cur.fetchone() is None:
-            return []
+        return cur.fetchone() is not None
+
+
+def applied_migrations(schema_name: str) -> list[tuple[str, str]]:
+    """The migrations recorded in one schema, in the order they were applied."""
+    if not migrations_table_exists(schema_name):
+        return []
+    with connection.cursor() as cur:
         cur.execute(f'SELECT app, name FROM "{schema_name}".django_migrations ORDER BY id')
         return [(app, name) for app, name in cur.fetchall()]
 

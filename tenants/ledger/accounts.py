@@ -96,7 +96,9 @@ def account_create(
     return account
 
 
-def account_rename(*, actor: Any, account: Account, name: str, name_en: str | None = None) -> Account:
+def account_rename(
+    *, actor: Any, account: Account, name: str, name_en: str | None = None
+) -> Account:
     """Change the names shown; the code, type and postings stay."""
     name = _clean_name(name, required=True)
     with transaction.atomic():

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
-from django_tenants.utils import get_public_schema_name, tenant_context
+from django_tenants.utils import tenant_context
 from notary.models import PublishedRoot
 from notary.selectors import root_last, root_on
 from notary.services import root_publish
@@ -39,6 +39,7 @@ from tenants.ledger.hashing import (
     merkle_root,
 )
 from tenants.ledger.periods import business_day_of, business_today, day_bounds
+from tenants.ledger.tenancy import current_schema, require_cooperative
 from tenants.models import JournalEntry, Posting
 
 SEAL_BATCH = 500
@@ -54,18 +55,13 @@ ENTRY_FIELDS = (
 )
 
 
-def _require_tenant() -> None:
-    if connection.schema_name == get_public_schema_name():
-        raise ChainError(_("The ledger belongs to a cooperative; choose one first."))
-
-
 def chain_lock() -> None:
     """The cooperative's chain lock, held to the end of the transaction. Advisory locks are
     database-wide, so the key carries the schema name."""
     with connection.cursor() as cur:
         cur.execute(
             "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-            [f"ledger.chain:{connection.schema_name}"],
+            [f"ledger.chain:{current_schema()}"],
         )
 
 
@@ -95,6 +91,15 @@ def entry_rows(entry_ids: Iterable[int], entries: Iterable[dict[str, Any]]) -> l
     ]
 
 
+def seal_clock() -> datetime:
+    """The sealing time: the database's clock, read after taking the chain lock, so one
+    clock orders every sealer whichever server it runs on."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT clock_timestamp()")
+        now: datetime = cur.fetchone()[0]
+    return now
+
+
 def chain_seal_pending(*, batch_size: int = SEAL_BATCH) -> int:
     """Seal every committed, unsealed entry of the current cooperative; return how many.
 
@@ -102,7 +107,7 @@ def chain_seal_pending(*, batch_size: int = SEAL_BATCH) -> int:
     one at a time, postings never wait for them. Safe to run any number of times, from
     anywhere (after a commit, a periodic task, before publishing a day).
     """
-    _require_tenant()
+    require_cooperative()
     sealed = 0
     while True:
         with transaction.atomic():
@@ -121,23 +126,21 @@ def _seal_batch(batch_size: int) -> int:
         .first()
     )
     pending = list(
-        JournalEntry.objects.filter(seq__isnull=True).order_by("id").values(*ENTRY_FIELDS)[
-            :batch_size
-        ]
+        JournalEntry.objects.filter(seq__isnull=True)
+        .order_by("id")
+        .values(*ENTRY_FIELDS)[:batch_size]
     )
     if not pending:
         return 0
-    with connection.cursor() as cur:
-        cur.execute("SELECT clock_timestamp()")
-        now: datetime = cur.fetchone()[0]
+    now = seal_clock()
     last_seq, previous, last_sealed_at = head if head else (0, GENESIS_HASH, None)
     # Sealing times never go backwards along the chain, so each day is one seq range.
     sealed_at = max(now, last_sealed_at) if last_sealed_at else now
     updates: list[Any] = []
     for offset, row in enumerate(entry_rows([e["id"] for e in pending], pending), start=1):
-        seq = last_seq + offset
+        seq = (last_seq or 0) + offset
         digest = entry_hash(row, seq=seq, sealed_at=sealed_at)
-        previous = chain_next(previous, digest)
+        previous = chain_next(previous or GENESIS_HASH, digest)
         updates += [row.id, seq, digest, previous, sealed_at]
     table = JournalEntry._meta.db_table
     values = ", ".join(["(%s::bigint, %s::bigint, %s, %s, %s::timestamptz)"] * len(pending))
@@ -165,7 +168,7 @@ def day_leaves(day: date) -> list[tuple[int, str]]:
     """(seq, entry_hash) of the entries sealed on ``day``, in seq order."""
     start, end = day_bounds(day)
     return [
-        (seq, digest or "")
+        (seq or 0, digest or "")
         for seq, digest in JournalEntry.objects.filter(sealed_at__gte=start, sealed_at__lt=end)
         .order_by("seq")
         .values_list("seq", "entry_hash")
@@ -175,7 +178,7 @@ def day_leaves(day: date) -> list[tuple[int, str]]:
 def merkle_proof(entry: JournalEntry) -> list[ProofStep]:
     """The sibling path from the entry's hash to its day's Merkle root (see
     hashing.proof_verify; the root is the notary's PublishedRoot.merkle_root)."""
-    _require_tenant()
+    require_cooperative()
     day = entry_day(entry)
     leaves = day_leaves(day)
     index = next((i for i, (seq, _h) in enumerate(leaves) if seq == entry.seq), None)
@@ -218,7 +221,7 @@ def chain_publish_day(*, cooperative: Cooperative, day: date) -> PublishedRoot:
                 .values_list("sealed_at", flat=True)
                 .first()
             )
-            start = min(day, business_day_of(first)) if first else day
+            start = min(day, business_day_of(first)) if first is not None else day
         leaves: dict[date, list[str]] = defaultdict(list)
         for sealed_at, digest in (
             JournalEntry.objects.filter(
@@ -227,7 +230,8 @@ def chain_publish_day(*, cooperative: Cooperative, day: date) -> PublishedRoot:
             .order_by("seq")
             .values_list("sealed_at", "entry_hash")
         ):
-            leaves[business_day_of(sealed_at)].append(digest or "")
+            if sealed_at is not None:
+                leaves[business_day_of(sealed_at)].append(digest or "")
         current = start
         while True:
             published = root_publish(

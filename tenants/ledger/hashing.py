@@ -95,7 +95,9 @@ def canonical_json(document: Any) -> bytes:
 
 
 def entry_hash(entry: EntryRow, *, seq: int, sealed_at: datetime) -> str:
-    return hashlib.sha256(canonical_json(entry_document(entry, seq=seq, sealed_at=sealed_at))).hexdigest()
+    return hashlib.sha256(
+        canonical_json(entry_document(entry, seq=seq, sealed_at=sealed_at))
+    ).hexdigest()
 
 
 def chain_next(previous_chain_hash: str, this_entry_hash: str) -> str:

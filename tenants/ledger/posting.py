@@ -22,13 +22,14 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tenants.utils import get_public_schema_name, schema_context
+from django_tenants.utils import schema_context
 
 from tenants.ledger.actors import actor_id
 from tenants.ledger.exceptions import AccountInvalid, EntryInvalid, IdempotencyConflict, LedgerError
 from tenants.ledger.hashing import canonical_json
 from tenants.ledger.lock_objects import balances_lock
 from tenants.ledger.periods import business_today, period_lock_for_posting
+from tenants.ledger.tenancy import current_schema, require_cooperative
 from tenants.models import Account, AccountBalance, JournalEntry, Posting
 
 logger = logging.getLogger(__name__)
@@ -58,8 +59,7 @@ def _line(raw: LineInput, number: int) -> Line:
     else:
         if isinstance(raw, str | bytes) or len(raw) not in (3, 4):
             raise EntryInvalid(
-                _("Line %(line)s must be (account code, debit, credit, member)")
-                % {"line": number},
+                _("Line %(line)s must be (account code, debit, credit, member)") % {"line": number},
                 code="line_shape",
             )
         member_ref = raw[3] if len(raw) == 4 else ""
@@ -166,9 +166,7 @@ def _request_digest(
 
 def _repeat(existing: JournalEntry, digest: str) -> JournalEntry:
     if existing.request_digest != digest:
-        raise IdempotencyConflict(
-            _("This idempotency key was already used for a different entry.")
-        )
+        raise IdempotencyConflict(_("This idempotency key was already used for a different entry."))
     return existing
 
 
@@ -310,7 +308,7 @@ def _post(
 def _seal_after_commit() -> None:
     if not getattr(settings, "LEDGER_SEAL_ON_COMMIT", True):
         return
-    transaction.on_commit(partial(_seal, connection.schema_name), robust=True)
+    transaction.on_commit(partial(_seal, current_schema()), robust=True)
 
 
 def _seal(schema_name: str) -> None:
@@ -343,8 +341,7 @@ def journal_post(
     account-id order (lock_objects). The entry, its postings, the balances and the audit
     row commit together; sealing into the hash chain runs after the commit.
     """
-    if connection.schema_name == get_public_schema_name():
-        raise LedgerError(_("The ledger belongs to a cooperative; choose one first."))
+    require_cooperative()
     return _post(
         actor=actor,
         entry_date=entry_date,
@@ -377,8 +374,7 @@ def journal_reverse(
     a reversal is not itself reversed: post a new entry instead. The default key makes a
     repeated reversal of the same entry return the first one.
     """
-    if connection.schema_name == get_public_schema_name():
-        raise LedgerError(_("The ledger belongs to a cooperative; choose one first."))
+    require_cooperative()
     current = JournalEntry.objects.filter(pk=entry.pk).first()
     if current is None or current.idempotency_key != entry.idempotency_key:
         # An entry object from another cooperative's books: its id means something else here.
@@ -403,9 +399,10 @@ def journal_reverse(
         actor=actor,
         entry_date=entry_date or business_today(),
         description=description
-        or (_("Reversal of entry %(id)s: %(description)s") % {
-            "id": entry.pk, "description": entry.description
-        })[:500],
+        or (
+            _("Reversal of entry %(id)s: %(description)s")
+            % {"id": entry.pk, "description": entry.description}
+        )[:500],
         lines=lines,
         idempotency_key=key,
         kind="reversal",

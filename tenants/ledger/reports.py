@@ -144,5 +144,3 @@ def general_ledger(
         lines=lines,
         closing_balance=balance,
     )
-
-

@@ -81,9 +81,7 @@ class VerifyReport:
         ]
         first = self.first_bad_entry
         if first is not None:
-            out.append(
-                f"  first bad entry: id {first.entry_id}, seq {first.seq}, day {first.day}"
-            )
+            out.append(f"  first bad entry: id {first.entry_id}, seq {first.seq}, day {first.day}")
         elif self.first_bad_day is not None:
             out.append(f"  first bad day: {self.first_bad_day}")
         out += [f"  - [{p.check}] {p.message}" for p in self.problems]

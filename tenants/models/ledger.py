@@ -13,8 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-AMOUNT = {"max_digits": 18, "decimal_places": 2}
 HEX64 = r"^[0-9a-f]{64}$"
+ZERO = Decimal("0.00")
 
 
 class AccountType(models.TextChoices):
@@ -75,8 +75,8 @@ class AccountBalance(models.Model):
     account = models.OneToOneField(
         Account, on_delete=models.PROTECT, primary_key=True, related_name="balance"
     )
-    debit_total = models.DecimalField(**AMOUNT, default=Decimal("0.00"))
-    credit_total = models.DecimalField(**AMOUNT, default=Decimal("0.00"))
+    debit_total = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0.00"))
+    credit_total = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0.00"))
 
     class Meta:
         db_table = "ledger_accountbalance"
@@ -164,7 +164,9 @@ class JournalEntry(models.Model):
         verbose_name_plural = _("journal entries")
         indexes = [
             models.Index(fields=["entry_date", "id"], name="ledger_entry_date_idx"),
-            models.Index(fields=["id"], condition=Q(seq__isnull=True), name="ledger_entry_unsealed"),
+            models.Index(
+                fields=["id"], condition=Q(seq__isnull=True), name="ledger_entry_unsealed"
+            ),
         ]
         constraints = [
             # An entry is reversed at most once.
@@ -209,8 +211,8 @@ class Posting(models.Model):
     account = models.ForeignKey(
         Account, on_delete=models.PROTECT, related_name="postings", db_index=False
     )
-    debit = models.DecimalField(_("debit"), **AMOUNT, default=Decimal("0.00"))
-    credit = models.DecimalField(_("credit"), **AMOUNT, default=Decimal("0.00"))
+    debit = models.DecimalField(_("debit"), max_digits=18, decimal_places=2, default=ZERO)
+    credit = models.DecimalField(_("credit"), max_digits=18, decimal_places=2, default=ZERO)
     # A member number, for the member's own statement later; no foreign key on purpose.
     member_ref = models.CharField(_("member"), max_length=64, blank=True, default="")
 

@@ -43,7 +43,7 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
-def site(live_server: Any) -> Any:
+def site(live_server: Any, platform_tenant: Any) -> Any:
     """site(slug=None, path='/') -> absolute URL on the live server."""
     port = live_server.url.rsplit(":", 1)[1]
 

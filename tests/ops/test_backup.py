@@ -24,12 +24,14 @@ import pytest
 from audit.models import AuditEntry
 from audit.services import audit_record
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 from django_tenants.utils import schema_context
 from embedded.services import pg_bin_dir
 from registry.schema_template import schema_drop, schema_exists
 
-from tests.ops.test_celery_worker import database_url
+from tests.ops.conftest import PrivateRedis, database_url
 
 # pg_dump sees only committed rows: these tests commit (and the database is flushed after).
 committed = pytest.mark.django_db(transaction=True)
@@ -78,8 +80,22 @@ def backup(slug: str, folder: Path) -> Path:
     return Path(out.getvalue().strip().splitlines()[-1])
 
 
+@pytest.fixture
+def private_cache(private_redis: PrivateRedis) -> Iterator[None]:
+    location = private_redis.redis_url.replace("db=0", "db=1")
+    with override_settings(
+        CACHES={"default": {**settings.CACHES["default"], "LOCATION": location}}
+    ):
+        yield
+
+
+def cached(schema: str) -> Any:
+    with schema_context(schema):
+        return cache.get("ops-probe")
+
+
 @committed
-def test_one_cooperative_round_trip(alpha: Any, beta: Any, tmp_path: Path):
+def test_one_cooperative_round_trip(alpha: Any, beta: Any, tmp_path: Path, private_cache: None):
     # given: alpha and beta each with a record, and a backup of alpha
     before, after, other = (uuid.uuid4().hex for _ in range(3))
     mark("kop_alpha", before)
@@ -99,6 +115,11 @@ def test_one_cooperative_round_trip(alpha: Any, beta: Any, tmp_path: Path):
     # then: nothing changed
     assert marks("kop_alpha") >= {before, after}
 
+    # ... and both have something cached
+    for schema in ("kop_alpha", "kop_beta"):
+        with schema_context(schema):
+            cache.set("ops-probe", schema)
+
     # when: restoring alpha for real
     out = StringIO()
     call_command("cooperative_restore", "alpha", str(dump), replace=True, stdout=out)
@@ -106,6 +127,8 @@ def test_one_cooperative_round_trip(alpha: Any, beta: Any, tmp_path: Path):
     # then: alpha is as it was at the backup; beta and the registry are untouched
     assert before in marks("kop_alpha") and after not in marks("kop_alpha")
     assert other in marks("kop_beta")
+    assert cached("kop_alpha") is None, "nothing cached from before the restore"
+    assert cached("kop_beta") == "kop_beta"
     previous = next(
         line.split(" kept as ")[1].split(";")[0]
         for line in out.getvalue().splitlines()

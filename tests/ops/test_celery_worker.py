@@ -20,36 +20,24 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
 
 import pytest
+import redis
 from audit.models import AuditEntry
 from django.conf import settings
 from django.test import Client
 from django_tenants.utils import schema_context
-from health.heartbeat import heartbeat_age, redis_client
+from health.heartbeat import heartbeat_age
 from registry.services import cooperative_suspend
 
 from tests.factories import cooperative_ensure
-from tests.ops.conftest import PrivateRedis
+from tests.ops.conftest import PrivateRedis, database_url
 from tests.ops.tasks import attempts_key, pid_key
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 VISIBILITY_TIMEOUT = 4  # seconds: the test worker redelivers unacked tasks this soon
-
-
-def database_url(db: dict[str, Any]) -> str:
-    """A DATABASE_URL for the test database (settings hold its name once it exists)."""
-    user = quote(str(db.get("USER") or ""), safe="")
-    password = quote(str(db.get("PASSWORD") or ""), safe="")
-    auth = f"{user}:{password}@" if password else f"{user}@" if user else ""
-    host = str(db.get("HOST") or "")
-    port = str(db.get("PORT") or "")
-    if host.startswith("/"):  # a unix socket directory
-        return f"postgresql://{auth}/{db['NAME']}?{urlencode({'host': host})}"
-    return f"postgresql://{auth}{host}{':' + port if port else ''}/{db['NAME']}"
 
 
 def wait_for(condition: Callable[[], Any], timeout: float, what: str) -> Any:
@@ -65,8 +53,8 @@ def wait_for(condition: Callable[[], Any], timeout: float, what: str) -> Any:
 class Workers:
     """Starts and kills `celery worker` processes consuming one private queue."""
 
-    def __init__(self, redis: PrivateRedis, log_dir: Path) -> None:
-        self.redis = redis
+    def __init__(self, broker: PrivateRedis, log_dir: Path) -> None:
+        self.broker = broker
         self.queue = f"ops-{uuid.uuid4().hex[:10]}"
         self.log_dir = log_dir
         self.procs: list[subprocess.Popen[bytes]] = []
@@ -74,8 +62,8 @@ class Workers:
             **os.environ,
             "DJANGO_ENV": "test",
             "DATABASE_URL": database_url(settings.DATABASES["default"]),
-            "REDIS_URL": redis.redis_url,
-            "CELERY_BROKER_URL": redis.broker_url,
+            "REDIS_URL": broker.redis_url,
+            "CELERY_BROKER_URL": broker.broker_url,
             "CELERY_TASK_DEFAULT_QUEUE": self.queue,
             "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
             "SENTRY_DSN": "",
@@ -125,12 +113,12 @@ class Workers:
         return proc
 
     def ping(self, node: str) -> bool:
-        return bool(self.redis.celery_app.control.ping(destination=[node], timeout=0.3))
+        return bool(self.broker.celery_app.control.ping(destination=[node], timeout=0.3))
 
     def send(self, name: str, schema: str, **kwargs: Any) -> None:
         """Send a task in a schema's context, as application code would."""
         with schema_context(schema):
-            self.redis.celery_app.send_task(name, kwargs=kwargs, queue=self.queue)
+            self.broker.celery_app.send_task(name, kwargs=kwargs, queue=self.queue)
 
     def kill(self, proc: subprocess.Popen[bytes]) -> None:
         """SIGKILL the whole worker: main process and pool, no chance to requeue anything."""
@@ -147,6 +135,10 @@ class Workers:
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
+
+    def redis_client(self) -> redis.Redis:
+        """A client of the workers' Redis (where the test tasks count their attempts)."""
+        return redis.Redis.from_url(self.broker.redis_url)
 
     def log(self) -> str:
         return "\n".join(p.read_text(errors="replace")[-3000:] for p in self.log_dir.glob("*.log"))
@@ -230,7 +222,7 @@ def test_a_worker_killed_mid_task_loses_no_work(alpha: Any, workers: Workers):
     key = uuid.uuid4().hex
     first = workers.start()
     workers.send("tests.ops.tasks.slow_effect", alpha.schema_name, key=key, seconds=3)
-    attempts = redis_client_for(workers)
+    attempts = workers.redis_client()
     wait_for(lambda: attempts.get(attempts_key(key)) == b"1", 20, "the task to start")
     delivered = time.monotonic()
 
@@ -256,7 +248,7 @@ def test_a_pool_process_killed_mid_task_is_retried_at_once(alpha: Any, workers: 
     key = uuid.uuid4().hex
     workers.start()
     workers.send("tests.ops.tasks.slow_effect", alpha.schema_name, key=key, seconds=2)
-    client = redis_client_for(workers)
+    client = workers.redis_client()
     wait_for(lambda: client.get(attempts_key(key)) == b"1", 20, "the task to start")
 
     # when: the pool process dies (out of memory, a segfault); the worker survives
@@ -266,15 +258,3 @@ def test_a_pool_process_killed_mid_task_is_retried_at_once(alpha: Any, workers: 
     wait_for(lambda: entries("kop_alpha", summary=key), 20, "the requeued task")
     assert client.get(attempts_key(key)) == b"2"
     assert len(entries("kop_alpha", summary=key)) == 1
-
-
-def redis_client_for(workers: Workers) -> Any:
-    import redis
-
-    return redis.Redis.from_url(workers.redis.redis_url)
-
-
-def test_the_test_helpers_build_a_usable_database_url() -> None:
-    url = database_url({"USER": "postgres", "HOST": "/run/pg", "NAME": "test_x"})
-    assert url == "postgresql://postgres@/test_x?host=%2Frun%2Fpg"
-    assert redis_client is not None

@@ -61,7 +61,9 @@ def test_env_file_values_are_not_executed(tmp_path: Path):
     assert not marker.exists()
 
 
-@pytest.mark.parametrize("script", sorted((INFRA / "backup").glob("*.sh")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "script", [*sorted((INFRA / "backup").glob("*.sh")), INFRA / "manage.sh"], ids=lambda p: p.name
+)
 def test_backup_scripts_parse(script: Path):
     subprocess.run(["bash", "-n", str(script)], check=True)
 
@@ -99,3 +101,33 @@ def test_nginx_serves_both_hosts_and_passes_the_client_on():
     assert "client_max_body_size" in site and "gzip on;" in site and "location /static/" in site
     assert "proxy_set_header X-Real-IP $remote_addr;" in proxy
     assert "proxy_set_header X-Forwarded-Proto $scheme;" in proxy
+
+
+def test_manage_sh_runs_manage_py_with_the_env_file(tmp_path: Path):
+    from django.conf import settings
+
+    env_file = tmp_path / "koperasi.env"
+    env_file.write_text(
+        "DJANGO_ENV=test\n"
+        f"DATABASE_URL=postgresql://postgres@/koperasi?host={settings.DATABASES['default']['HOST']}\n"
+        f"REDIS_URL={settings.REDIS_URL}\n"
+    )
+    result = subprocess.run(
+        [str(INFRA / "manage.sh"), "check"],
+        env={"KOPERASI_ENV_FILE": str(env_file), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_database_url_of_a_socket_directory():
+    from tests.ops.conftest import database_url
+
+    url = database_url({"USER": "postgres", "HOST": "/run/pg", "NAME": "test_x"})
+    assert url == "postgresql://postgres@/test_x?host=%2Frun%2Fpg"
+    assert database_url(
+        {"USER": "u", "PASSWORD": "p w", "HOST": "db", "PORT": 5433, "NAME": "k"}
+    ) == ("postgresql://u:p%20w@db:5433/k")

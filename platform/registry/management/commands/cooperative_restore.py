@@ -56,6 +56,13 @@ class Command(BaseCommand):
                 f"the replaced schema is kept as {restored.previous}; once checked: "
                 f'DROP SCHEMA "{restored.previous}" CASCADE'
             )
+        if not restored.cache_cleared:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"could not clear its cache keys ({restored.schema}:*): they expire by "
+                    "themselves, or clear them in Redis"
+                )
+            )
         if not restored.up_to_date:
             self.stdout.write(
                 self.style.WARNING(
