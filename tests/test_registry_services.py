@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from audit.models import AuditEntry
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import override_settings
-
-from audit.models import AuditEntry
 from registry.models import Cooperative, Domain
 from registry.schema_template import schema_exists
 from registry.services import (
@@ -24,8 +23,13 @@ ADDRESS = CooperativeAddress(desa="Caturtunggal", kecamatan="Depok", kabupaten="
 
 
 def _create(**overrides):
-    fields = {"name": "Koperasi Uji", "slug": "uji", "kind": "simpan_pinjam",
-              "legal_entity_number": "AHU-0099", "address": ADDRESS}
+    fields = {
+        "name": "Koperasi Uji",
+        "slug": "uji",
+        "kind": "simpan_pinjam",
+        "legal_entity_number": "AHU-0099",
+        "address": ADDRESS,
+    }
     fields.update(overrides)
     return cooperative_create(actor=None, **fields)
 
@@ -37,8 +41,14 @@ def _schemas() -> set[str]:
 
 
 def test_create_makes_the_schema_domain_and_an_audit_row(db, head_office_admin):
-    coop = cooperative_create(actor=head_office_admin, name="Koperasi Uji", slug="uji",
-                              kind="konsumen", legal_entity_number="AHU-0099", address=ADDRESS)
+    coop = cooperative_create(
+        actor=head_office_admin,
+        name="Koperasi Uji",
+        slug="uji",
+        kind="konsumen",
+        legal_entity_number="AHU-0099",
+        address=ADDRESS,
+    )
     assert schema_exists("kop_uji")
     assert Domain.objects.get(tenant=coop).domain == "uji.localhost"
     entry = AuditEntry.objects.get(action="cooperative.create", object_id=str(coop.pk))
@@ -61,13 +71,21 @@ def test_create_makes_the_schema_domain_and_an_audit_row(db, head_office_admin):
     ],
 )
 def test_bad_input_is_refused_and_writes_nothing(alpha, overrides, field):
-    before = (Cooperative.objects.count(), Domain.objects.count(), _schemas(),
-              AuditEntry.objects.count())
+    before = (
+        Cooperative.objects.count(),
+        Domain.objects.count(),
+        _schemas(),
+        AuditEntry.objects.count(),
+    )
     with pytest.raises(ValidationError) as caught:
         _create(**overrides)
     assert field in caught.value.message_dict
-    assert (Cooperative.objects.count(), Domain.objects.count(), _schemas(),
-            AuditEntry.objects.count()) == before
+    assert (
+        Cooperative.objects.count(),
+        Domain.objects.count(),
+        _schemas(),
+        AuditEntry.objects.count(),
+    ) == before
 
 
 def test_errors_speak_indonesian_by_default_and_english_on_request(db):
@@ -84,12 +102,16 @@ def test_errors_speak_indonesian_by_default_and_english_on_request(db):
 def test_suspend_and_reactivate(alpha, head_office_admin):
     with pytest.raises(ValidationError):
         cooperative_suspend(actor=head_office_admin, cooperative=alpha, reason=" ")
-    suspended = cooperative_suspend(actor=head_office_admin, cooperative=alpha, reason="RAT terlambat")
+    suspended = cooperative_suspend(
+        actor=head_office_admin, cooperative=alpha, reason="RAT terlambat"
+    )
     assert suspended.status == "suspended"
     with pytest.raises(ValidationError):
         cooperative_suspend(actor=head_office_admin, cooperative=alpha, reason="again")
     assert cooperative_reactivate(actor=head_office_admin, cooperative=alpha).status == "active"
-    actions = list(AuditEntry.objects.filter(object_id=str(alpha.pk)).values_list("action", flat=True))
+    actions = list(
+        AuditEntry.objects.filter(object_id=str(alpha.pk)).values_list("action", flat=True)
+    )
     assert {"cooperative.suspend", "cooperative.reactivate"} <= set(actions)
 
 

@@ -9,7 +9,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
 from money.rupiah import MoneyError, format_rupiah, round_rupiah, to_decimal
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,10 +20,19 @@ def _load_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         "import federation.settings as s;"
         "print(s.PASSWORD_HASHERS[0]); print(s.LANGUAGE_CODE, s.TIME_ZONE)"
     )
-    clean = {k: v for k, v in os.environ.items() if k not in {
-        "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "DJANGO_ENV"}}
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**clean, **env},
-                          capture_output=True, text=True, timeout=60)
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "DJANGO_ENV"}
+    }
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
@@ -43,20 +51,29 @@ def test_production_refuses_to_start_without_its_essentials(missing):
 
 
 def test_production_refuses_a_database_that_is_not_postgresql():
-    result = _load_settings({
-        "DJANGO_ENV": "production", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "example.org",
-        "DATABASE_URL": "sqlite:///tmp/x.db", "REDIS_URL": "redis://localhost:6379/0",
-    })
+    result = _load_settings(
+        {
+            "DJANGO_ENV": "production",
+            "SECRET_KEY": "k" * 50,
+            "ALLOWED_HOSTS": "example.org",
+            "DATABASE_URL": "sqlite:///tmp/x.db",
+            "REDIS_URL": "redis://localhost:6379/0",
+        }
+    )
     assert result.returncode != 0
     assert "real PostgreSQL" in result.stderr
 
 
 def test_production_uses_argon2_indonesian_and_jakarta_time():
-    result = _load_settings({
-        "DJANGO_ENV": "production", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "example.org",
-        "DATABASE_URL": "postgresql://u:p@db.example.org/koperasi",
-        "REDIS_URL": "redis://cache.example.org:6379/0",
-    })
+    result = _load_settings(
+        {
+            "DJANGO_ENV": "production",
+            "SECRET_KEY": "k" * 50,
+            "ALLOWED_HOSTS": "example.org",
+            "DATABASE_URL": "postgresql://u:p@db.example.org/koperasi",
+            "REDIS_URL": "redis://cache.example.org:6379/0",
+        }
+    )
     assert result.returncode == 0, result.stderr
     first_hasher, locale_line = result.stdout.strip().splitlines()[-2:]
     assert first_hasher == "django.contrib.auth.hashers.Argon2PasswordHasher"

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
-
 from identity.models import CooperativeRole, User
 from registry.models import Cooperative, CooperativeKind
 from registry.services import CooperativeAddress, cooperative_create
@@ -32,25 +31,100 @@ SECONDARY = DemoCooperative(
     "induk", "Koperasi Sekunder Gotong Royong Sleman", CooperativeKind.SEKUNDER, "Sleman", "Tridadi"
 )
 PRIMARIES = [
-    DemoCooperative("berbah", "KSP Tirta Makmur Berbah", CooperativeKind.SIMPAN_PINJAM, "Berbah", "Kalitirto"),
-    DemoCooperative("cangkringan", "Koperasi Merapi Lestari Cangkringan", CooperativeKind.PRODUSEN, "Cangkringan", "Argomulyo"),
-    DemoCooperative("depok", "KSP Mitra Warga Depok", CooperativeKind.SIMPAN_PINJAM, "Depok", "Caturtunggal"),
-    DemoCooperative("gamping", "Koperasi Serba Usaha Gamping Sejahtera", CooperativeKind.SERBA_USAHA, "Gamping", "Ambarketawang"),
-    DemoCooperative("godean", "Koperasi Konsumen Godean Mandiri", CooperativeKind.KONSUMEN, "Godean", "Sidoarum"),
-    DemoCooperative("kalasan", "KSP Candi Makmur Kalasan", CooperativeKind.SIMPAN_PINJAM, "Kalasan", "Purwomartani"),
-    DemoCooperative("minggir", "Koperasi Tani Minggir Subur", CooperativeKind.PRODUSEN, "Minggir", "Sendangagung"),
-    DemoCooperative("mlati", "KSP Guyub Rukun Mlati", CooperativeKind.SIMPAN_PINJAM, "Mlati", "Sinduadi"),
-    DemoCooperative("moyudan", "Koperasi Serba Usaha Moyudan Jaya", CooperativeKind.SERBA_USAHA, "Moyudan", "Sumberagung"),
-    DemoCooperative("ngaglik", "KSP Sardono Ngaglik", CooperativeKind.SIMPAN_PINJAM, "Ngaglik", "Sardonoharjo"),
-    DemoCooperative("ngemplak", "Koperasi Jasa Ngemplak Bersatu", CooperativeKind.JASA, "Ngemplak", "Wedomartani"),
-    DemoCooperative("pakem", "Koperasi Salak Pakem Sejahtera", CooperativeKind.PRODUSEN, "Pakem", "Harjobinangun"),
-    DemoCooperative("prambanan", "KSP Roro Jonggrang Prambanan", CooperativeKind.SIMPAN_PINJAM, "Prambanan", "Bokoharjo"),
-    DemoCooperative("seyegan", "Koperasi Konsumen Seyegan Makmur", CooperativeKind.KONSUMEN, "Seyegan", "Margodadi"),
-    DemoCooperative("tempel", "KSP Lumbung Rejo Tempel", CooperativeKind.SIMPAN_PINJAM, "Tempel", "Lumbungrejo"),
-    DemoCooperative("turi", "Koperasi Serba Usaha Turi Bangun", CooperativeKind.SERBA_USAHA, "Turi", "Bangunkerto"),
+    DemoCooperative(
+        "berbah", "KSP Tirta Makmur Berbah", CooperativeKind.SIMPAN_PINJAM, "Berbah", "Kalitirto"
+    ),
+    DemoCooperative(
+        "cangkringan",
+        "Koperasi Merapi Lestari Cangkringan",
+        CooperativeKind.PRODUSEN,
+        "Cangkringan",
+        "Argomulyo",
+    ),
+    DemoCooperative(
+        "depok", "KSP Mitra Warga Depok", CooperativeKind.SIMPAN_PINJAM, "Depok", "Caturtunggal"
+    ),
+    DemoCooperative(
+        "gamping",
+        "Koperasi Serba Usaha Gamping Sejahtera",
+        CooperativeKind.SERBA_USAHA,
+        "Gamping",
+        "Ambarketawang",
+    ),
+    DemoCooperative(
+        "godean", "Koperasi Konsumen Godean Mandiri", CooperativeKind.KONSUMEN, "Godean", "Sidoarum"
+    ),
+    DemoCooperative(
+        "kalasan",
+        "KSP Candi Makmur Kalasan",
+        CooperativeKind.SIMPAN_PINJAM,
+        "Kalasan",
+        "Purwomartani",
+    ),
+    DemoCooperative(
+        "minggir",
+        "Koperasi Tani Minggir Subur",
+        CooperativeKind.PRODUSEN,
+        "Minggir",
+        "Sendangagung",
+    ),
+    DemoCooperative(
+        "mlati", "KSP Guyub Rukun Mlati", CooperativeKind.SIMPAN_PINJAM, "Mlati", "Sinduadi"
+    ),
+    DemoCooperative(
+        "moyudan",
+        "Koperasi Serba Usaha Moyudan Jaya",
+        CooperativeKind.SERBA_USAHA,
+        "Moyudan",
+        "Sumberagung",
+    ),
+    DemoCooperative(
+        "ngaglik", "KSP Sardono Ngaglik", CooperativeKind.SIMPAN_PINJAM, "Ngaglik", "Sardonoharjo"
+    ),
+    DemoCooperative(
+        "ngemplak",
+        "Koperasi Jasa Ngemplak Bersatu",
+        CooperativeKind.JASA,
+        "Ngemplak",
+        "Wedomartani",
+    ),
+    DemoCooperative(
+        "pakem",
+        "Koperasi Salak Pakem Sejahtera",
+        CooperativeKind.PRODUSEN,
+        "Pakem",
+        "Harjobinangun",
+    ),
+    DemoCooperative(
+        "prambanan",
+        "KSP Roro Jonggrang Prambanan",
+        CooperativeKind.SIMPAN_PINJAM,
+        "Prambanan",
+        "Bokoharjo",
+    ),
+    DemoCooperative(
+        "seyegan",
+        "Koperasi Konsumen Seyegan Makmur",
+        CooperativeKind.KONSUMEN,
+        "Seyegan",
+        "Margodadi",
+    ),
+    DemoCooperative(
+        "tempel", "KSP Lumbung Rejo Tempel", CooperativeKind.SIMPAN_PINJAM, "Tempel", "Lumbungrejo"
+    ),
+    DemoCooperative(
+        "turi",
+        "Koperasi Serba Usaha Turi Bangun",
+        CooperativeKind.SERBA_USAHA,
+        "Turi",
+        "Bangunkerto",
+    ),
 ]
-HEAD_OFFICE_USERS = [("admin", "Siti Rahayu", "admin"), ("operator", "Budi Santoso", "operator"),
-                     ("auditor", "Dewi Lestari", "auditor")]
+HEAD_OFFICE_USERS = [
+    ("admin", "Siti Rahayu", "admin"),
+    ("operator", "Budi Santoso", "operator"),
+    ("auditor", "Dewi Lestari", "auditor"),
+]
 
 
 def demo_totp_key(username: str) -> str:
@@ -67,8 +141,11 @@ def demo_totp_base32(username: str) -> str:
 def _person(username: str, full_name: str, *, head_office_role: str = "") -> User:
     user, created = User.objects.get_or_create(
         username=username,
-        defaults={"full_name": full_name, "email": f"{username}@demo.koperasi.test",
-                  "head_office_role": head_office_role},
+        defaults={
+            "full_name": full_name,
+            "email": f"{username}@demo.koperasi.test",
+            "head_office_role": head_office_role,
+        },
     )
     if created:
         user.set_password(DEMO_PASSWORD)
@@ -115,11 +192,15 @@ def demo_load() -> list[Cooperative]:
             board = _with_totp(_person(f"pengurus.{entry.slug}", f"Ketua {entry.kecamatan}"))
             teller = _with_totp(_person(f"kasir.{entry.slug}", f"Kasir {entry.kecamatan}"))
             member = _person(f"anggota.{entry.slug}", f"Anggota {entry.kecamatan}")
-            for user, roles in ((board, ["pengurus", "anggota"]), (teller, ["kasir", "anggota"]),
-                                (member, ["anggota"])):
+            for user, roles in (
+                (board, ["pengurus", "anggota"]),
+                (teller, ["kasir", "anggota"]),
+                (member, ["anggota"]),
+            ):
                 for role in roles:
-                    CooperativeRole.objects.get_or_create(user=user, cooperative=cooperative,
-                                                          role=role)
+                    CooperativeRole.objects.get_or_create(
+                        user=user, cooperative=cooperative, role=role
+                    )
     return made
 
 

@@ -18,7 +18,13 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_python
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = [ROOT / "platform", ROOT / "tenants", ROOT / "marketplace", ROOT / "ppob", ROOT / "retail"]
+SOURCES = [
+    ROOT / "platform",
+    ROOT / "tenants",
+    ROOT / "marketplace",
+    ROOT / "ppob",
+    ROOT / "retail",
+]
 PO_FILE = ROOT / "locale" / "id" / "LC_MESSAGES" / "django.po"
 KEYWORDS = {
     **DEFAULT_KEYWORDS,
@@ -85,8 +91,12 @@ def update() -> int:
     new = Catalog(locale="id", project="koperasi-federasi", fuzzy=False)
     for msgid in sorted(used):
         previous = old.get(msgid)
-        new.add(msgid, previous.string if previous is not None else "",
-                locations=[], flags=previous.flags if previous is not None else ())
+        new.add(
+            msgid,
+            previous.string if previous is not None else "",
+            locations=[],
+            flags=previous.flags if previous is not None else (),
+        )
     PO_FILE.parent.mkdir(parents=True, exist_ok=True)
     with open(PO_FILE, "wb") as fh:
         write_po(fh, new, width=100, omit_header=False, sort_output=True)

@@ -10,9 +10,9 @@ from urllib.parse import urlparse
 import pytest
 from django.core import mail
 from django_otp.oath import TOTP
-
 from registry.models import Cooperative
 from registry.schema_template import schema_exists
+
 from tests.factories import PASSWORD, totp_device, totp_now, user_make
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -15,14 +15,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from audit.services import audit_record
 from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from rest_framework.authtoken.models import Token
-
-from audit.services import audit_record
 from identity.models import CooperativeRole
 from registry.models import Cooperative
+from rest_framework.authtoken.models import Token
+
 from tests.factories import login_verified, user_make
 
 REFUSED = {401, 403, 404, 405}
@@ -57,8 +57,10 @@ def _fill(route: str, values: dict[str, str]) -> str:
 def _candidate_values(ids: list[int], slug: str) -> list[dict[str, str]]:
     values = []
     for pk in ids:
-        values.append({name: str(pk) for name in ("pk", "id", "user_id", "role_id", "entry_id")}
-                      | {"slug": slug, "token": "x" * 20, "format": "json"})
+        values.append(
+            {name: str(pk) for name in ("pk", "id", "user_id", "role_id", "entry_id")}
+            | {"slug": slug, "token": "x" * 20, "format": "json"}
+        )
     return values
 
 
@@ -68,7 +70,10 @@ def _schema_fingerprint(schema: str) -> dict[str, str]:
     with connection.cursor() as cur:
         cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s", [schema])
         for (table,) in cur.fetchall():
-            cur.execute(f'SELECT md5(string_agg(t::text, \'|\' ORDER BY t::text)) FROM "{schema}"."{table}" t')
+            cur.execute(
+                "SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) "
+                f'FROM "{schema}"."{table}" t'
+            )
             prints[table] = cur.fetchone()[0] or ""
     return prints
 
@@ -98,10 +103,14 @@ def world(alpha: Cooperative, beta: Cooperative) -> dict[str, Any]:
     alpha_member = user_make("iso-alpha-member", roles={alpha: ["anggota"]})
     beta_board = user_make("iso-beta-board", roles={beta: ["pengurus", "anggota"]})
     connection.set_tenant(beta)
-    beta_entries = [audit_record(actor=beta_board, action="test.beta", summary="BETA-SECRET").pk
-                    for _ in range(3)]
+    beta_entries = [
+        audit_record(actor=beta_board, action="test.beta", summary="BETA-SECRET").pk
+        for _ in range(3)
+    ]
     connection.set_schema_to_public()
-    beta_role_ids = list(CooperativeRole.objects.filter(cooperative=beta).values_list("pk", flat=True))
+    beta_role_ids = list(
+        CooperativeRole.objects.filter(cooperative=beta).values_list("pk", flat=True)
+    )
     return {
         "alpha_board": alpha_board,
         "alpha_member": alpha_member,
