@@ -197,18 +197,23 @@ class Run:
 
         results = self.results["creation"]
         self.loads.append(os.getloadavg()[0])
+        meter = creation.CpuMeter()
         ours = [creation.ours_create(self.sequence.take()) for _ in range(self.plan.ours_samples)]
-        results["ours"][str(level)] = summary(ours)
+        results["ours"][str(level)] = {**summary(ours), "cpu_mean": meter.per_item(len(ours))}
         say(f"  create, ours: median {seconds(statistics.median(ours))}")
 
         expected = creation.schema_shape(template_schema())
         made: list[str] = []
         clone = []
+        meter = creation.CpuMeter()
         for _ in range(self.plan.clone_samples):
             schema = f"bench_clone_{self.sequence.take()}"
             clone.append(creation.clone_create(schema))
             made.append(schema)
-        results["clone_schema"][str(level)] = summary(clone)
+        results["clone_schema"][str(level)] = {
+            **summary(clone),
+            "cpu_mean": meter.per_item(len(clone)),
+        }
         self._check_shape(f"clone_{level}", made[-1], expected)
         say(f"  create, clone_schema: median {seconds(statistics.median(clone))}")
 
@@ -267,24 +272,39 @@ def analyse(results: dict[str, Any], levels: tuple[int, ...]) -> None:
                     ratios[name][clock][f"{high}/{low}"] = share[str(high)] / share[str(low)]
     results["per_tenant"] = shares
     results["linearity"] = ratios
+    # The cost of each extra tenant between two levels: (phase at b - phase at a) / (b - a).
+    # A fixed cost per run (a group's plan and states) cancels out; linear means equal.
+    marginal: dict[str, dict[str, float]] = {}
+    for name, by_level in results["migrate"].items():
+        present = [level for level in (0, *levels) if str(level) in by_level]
+        marginal[name] = {
+            f"{a}-{b}": (by_level[str(b)]["tenants"]["min"] - by_level[str(a)]["tenants"]["min"])
+            / (b - a)
+            for a, b in itertools.pairwise(present)
+        }
+    results["marginal_per_tenant"] = marginal
 
 
 def report(results: dict[str, Any], levels: tuple[int, ...]) -> str:
-    out = ["Tenant creation, seconds per new tenant (median, p95, samples)"]
+    out = [
+        "Tenant creation, per new tenant: wall clock median and p95 over n, and mean CPU time "
+        "(Django process + its PostgreSQL backend)"
+    ]
     creation = results["creation"]
     rows = []
     for level in levels:
         row = [str(level)]
         for name in ("ours", "clone_schema", "migrations"):
             found = creation[name].get(str(level))
-            row += (
-                [seconds(found["median"]), seconds(found["p95"]), str(found["n"])]
-                if found
-                else ["skipped", "", ""]
-            )
+            if not found:
+                row += ["skipped", "", "", ""] if name != "migrations" else ["skipped", "", ""]
+                continue
+            row += [seconds(found["median"]), seconds(found["p95"]), str(found["n"])]
+            if name != "migrations":
+                row.append(seconds(found.get("cpu_mean")))
         rows.append(row)
-    headers = ["tenants", "ours", "p95", "n", "clone_schema", "p95", "n", "migrations", "p95"]
-    out.append(table([*headers, "n"], rows))
+    headers = ["tenants", "ours", "p95", "n", "CPU", "clone_schema", "p95", "n", "CPU"]
+    out.append(table([*headers, "migrations", "p95", "n"], rows))
 
     out += [
         "",
@@ -324,6 +344,11 @@ def report(results: dict[str, Any], levels: tuple[int, ...]) -> str:
         ]
         if parts:
             out.append(f"  {name}: " + ", ".join(parts))
+
+    out += ["", "Marginal cost of one more tenant between levels (tenant phase, wall clock)"]
+    for name, spans in results["marginal_per_tenant"].items():
+        if spans:
+            out.append(f"  {name}: " + ", ".join(f"{k}: {seconds(v)}" for k, v in spans.items()))
 
     if results["fill"]:
         out += ["", "Filling up with our fast path (cooperative_create), per tenant"]

@@ -34,6 +34,8 @@ def summary(samples: Sequence[float]) -> dict[str, Any]:
 def seconds(value: float | None) -> str:
     if value is None:
         return "-"
+    if value < 0.01:
+        return f"{value * 1000:.1f} ms"
     if value < 1:
         return f"{value * 1000:.0f} ms"
     return f"{value:.2f} s"

@@ -71,3 +71,30 @@ def test_migrate_with_nothing_to_do_leaves_every_schema_alone():
         for c in Cooperative.objects.exclude(schema_name="public")
     }
     assert before == after
+
+
+def _catalogue_scans(*args: str) -> int:
+    """How many whole-catalogue table listings (Django's has_table()) a migrate run makes."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        call_command("migrate", *args, verbosity=0)
+    return sum("pg_table_is_visible" in query["sql"] for query in queries.captured_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_more_tenants_does_not_scan_the_catalogue_more_often():
+    # given: a migration taken back and applied again over the tenants there are
+    cooperative_ensure("eta")
+    back_before = _catalogue_scans("schema_probe", "0001")
+    forward_before = _catalogue_scans()
+
+    # when: there are three more tenants
+    for slug in ("theta", "iota", "kappa"):
+        cooperative_ensure(slug)
+    back_after = _catalogue_scans("schema_probe", "0001")
+    forward_after = _catalogue_scans()
+
+    # then: per tenant only indexed lookups; the scans are a fixed cost of each run
+    assert (back_after, forward_after) == (back_before, forward_before)
+    assert "added_later" in columns("kop_kappa", "schema_probe_probething")

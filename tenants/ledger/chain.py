@@ -40,7 +40,7 @@ from tenants.ledger.hashing import (
 )
 from tenants.ledger.periods import business_day_of, business_today, day_bounds
 from tenants.ledger.tenancy import current_schema, require_cooperative
-from tenants.models import JournalEntry, Posting
+from tenants.models import Account, JournalEntry, Posting
 
 SEAL_BATCH = 500
 ENTRY_FIELDS = (
@@ -55,26 +55,36 @@ ENTRY_FIELDS = (
 )
 
 
-def chain_lock() -> None:
+def chain_lock(*, wait: bool = True) -> bool:
     """The cooperative's chain lock, held to the end of the transaction. Advisory locks are
-    database-wide, so the key carries the schema name."""
+    database-wide, so the key carries the schema name. With ``wait=False`` returns False
+    at once when someone else holds it."""
+    function = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-            [f"ledger.chain:{current_schema()}"],
+            f"SELECT {function}(hashtextextended(%s, 0))", [f"ledger.chain:{current_schema()}"]
         )
+        got = cur.fetchone()[0]
+    return wait or bool(got)
+
+
+def _pending_exists() -> bool:
+    return JournalEntry.objects.filter(seq__isnull=True).exists()
 
 
 def entry_rows(entry_ids: Iterable[int], entries: Iterable[dict[str, Any]]) -> list[EntryRow]:
     """EntryRow (the hashed content) for entries given as dicts of ENTRY_FIELDS."""
     ids = list(entry_ids)
     postings: dict[int, list[PostingRow]] = defaultdict(list)
-    for entry_id, line_no, code, debit, credit, member_ref in (
-        Posting.objects.filter(entry_id__in=ids)
-        .order_by("entry_id", "line_no")
-        .values_list("entry_id", "line_no", "account__code", "debit", "credit", "member_ref")
-    ):
-        postings[entry_id].append(PostingRow(line_no, code, debit, credit, member_ref))
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT p.entry_id, p.line_no, a.code, p.debit, p.credit, p.member_ref "
+            f"FROM {Posting._meta.db_table} p JOIN {Account._meta.db_table} a "
+            "ON a.id = p.account_id WHERE p.entry_id = ANY(%s) ORDER BY p.entry_id, p.line_no",
+            [ids],
+        )
+        for entry_id, line_no, code, debit, credit, member_ref in cur.fetchall():
+            postings[entry_id].append(PostingRow(line_no, code, debit, credit, member_ref))
     return [
         EntryRow(
             id=e["id"],
@@ -100,49 +110,56 @@ def seal_clock() -> datetime:
     return now
 
 
-def chain_seal_pending(*, batch_size: int = SEAL_BATCH) -> int:
+def chain_seal_pending(*, batch_size: int = SEAL_BATCH, wait: bool = True) -> int:
     """Seal every committed, unsealed entry of the current cooperative; return how many.
 
     Deliberately one short transaction per batch, each under the chain lock: sealers run
     one at a time, postings never wait for them. Safe to run any number of times, from
     anywhere (after a commit, a periodic task, before publishing a day).
+
+    ``wait=False`` (after each commit) gives up at once when another sealer holds the
+    lock instead of queueing behind it. Nothing is left behind: every holder of the lock
+    looks for unsealed entries again after releasing it, and an entry committed before
+    our attempt is visible to that look.
     """
     require_cooperative()
     sealed = 0
     while True:
         with transaction.atomic():
-            chain_lock()
+            if not chain_lock(wait=wait):
+                return sealed
             count = _seal_batch(batch_size)
         sealed += count
-        if count < batch_size:
+        if count < batch_size and not _pending_exists():
             return sealed
 
 
 def _seal_batch(batch_size: int) -> int:
-    head = (
-        JournalEntry.objects.filter(seq__isnull=False)
-        .order_by("-seq")
-        .values_list("seq", "chain_hash", "sealed_at")
-        .first()
-    )
-    pending = list(
-        JournalEntry.objects.filter(seq__isnull=True)
-        .order_by("id")
-        .values(*ENTRY_FIELDS)[:batch_size]
-    )
-    if not pending:
-        return 0
+    table = JournalEntry._meta.db_table
+    with connection.cursor() as cur:
+        # Raw SQL: this runs after every commit, so it is kept to a few cheap statements.
+        cur.execute(
+            f"SELECT {', '.join(ENTRY_FIELDS)} FROM {table} WHERE seq IS NULL ORDER BY id LIMIT %s",
+            [batch_size],
+        )
+        pending = [dict(zip(ENTRY_FIELDS, row, strict=True)) for row in cur.fetchall()]
+        if not pending:
+            return 0
+        cur.execute(
+            f"SELECT seq, chain_hash, sealed_at FROM {table} "
+            "WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1"
+        )
+        head = cur.fetchone()
     now = seal_clock()
     last_seq, previous, last_sealed_at = head if head else (0, GENESIS_HASH, None)
     # Sealing times never go backwards along the chain, so each day is one seq range.
     sealed_at = max(now, last_sealed_at) if last_sealed_at else now
     updates: list[Any] = []
     for offset, row in enumerate(entry_rows([e["id"] for e in pending], pending), start=1):
-        seq = (last_seq or 0) + offset
+        seq = last_seq + offset
         digest = entry_hash(row, seq=seq, sealed_at=sealed_at)
-        previous = chain_next(previous or GENESIS_HASH, digest)
+        previous = chain_next(previous, digest)
         updates += [row.id, seq, digest, previous, sealed_at]
-    table = JournalEntry._meta.db_table
     values = ", ".join(["(%s::bigint, %s::bigint, %s, %s, %s::timestamptz)"] * len(pending))
     with connection.cursor() as cur:
         cur.execute(
@@ -200,46 +217,54 @@ def chain_publish_day(*, cooperative: Cooperative, day: date) -> PublishedRoot:
         raise ChainError(
             _("The day %(day)s is not over yet.") % {"day": day.isoformat()}, code="day_not_over"
         )
-    with tenant_context(cooperative), transaction.atomic():
-        chain_lock()
-        last = root_last(cooperative)
-        if last is not None and day <= last.day:
-            published = root_on(cooperative, day)
-            if published is None:
-                raise ChainError(
-                    _("Nothing is published for %(day)s: it is before the first published day.")
-                    % {"day": day.isoformat()},
-                    code="day_before_chain",
-                )
-            return published
-        if last is not None:
-            start = last.day + timedelta(days=1)
-        else:
-            first = (
-                JournalEntry.objects.filter(seq__isnull=False)
-                .order_by("seq")
-                .values_list("sealed_at", flat=True)
-                .first()
+    with tenant_context(cooperative):
+        with transaction.atomic():
+            chain_lock()
+            published = _publish_through(cooperative, day)
+        # A sealer that found the lock taken left its entries to the holder: us.
+        chain_seal_pending()
+    return published
+
+
+def _publish_through(cooperative: Cooperative, day: date) -> PublishedRoot:
+    last = root_last(cooperative)
+    if last is not None and day <= last.day:
+        published = root_on(cooperative, day)
+        if published is None:
+            raise ChainError(
+                _("Nothing is published for %(day)s: it is before the first published day.")
+                % {"day": day.isoformat()},
+                code="day_before_chain",
             )
-            start = min(day, business_day_of(first)) if first is not None else day
-        leaves: dict[date, list[str]] = defaultdict(list)
-        for sealed_at, digest in (
-            JournalEntry.objects.filter(
-                sealed_at__gte=day_bounds(start)[0], sealed_at__lt=day_bounds(day)[1]
-            )
+        return published
+    if last is not None:
+        start = last.day + timedelta(days=1)
+    else:
+        first = (
+            JournalEntry.objects.filter(seq__isnull=False)
             .order_by("seq")
-            .values_list("sealed_at", "entry_hash")
-        ):
-            if sealed_at is not None:
-                leaves[business_day_of(sealed_at)].append(digest or "")
-        current = start
-        while True:
-            published = root_publish(
-                cooperative=cooperative,
-                day=current,
-                entries_count=len(leaves[current]),
-                merkle_root=merkle_root(leaves[current]),
-            )
-            if current == day:
-                return published
-            current += timedelta(days=1)
+            .values_list("sealed_at", flat=True)
+            .first()
+        )
+        start = min(day, business_day_of(first)) if first is not None else day
+    leaves: dict[date, list[str]] = defaultdict(list)
+    for sealed_at, digest in (
+        JournalEntry.objects.filter(
+            sealed_at__gte=day_bounds(start)[0], sealed_at__lt=day_bounds(day)[1]
+        )
+        .order_by("seq")
+        .values_list("sealed_at", "entry_hash")
+    ):
+        if sealed_at is not None:
+            leaves[business_day_of(sealed_at)].append(digest or "")
+    current = start
+    while True:
+        published = root_publish(
+            cooperative=cooperative,
+            day=current,
+            entries_count=len(leaves[current]),
+            merkle_root=merkle_root(leaves[current]),
+        )
+        if current == day:
+            return published
+        current += timedelta(days=1)

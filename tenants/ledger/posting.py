@@ -38,6 +38,7 @@ ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999999999999.99")  # numeric(18, 2)
 MAX_LINES = 500
+REVERSAL_KIND = "reversal"
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def _line(raw: LineInput, number: int) -> Line:
     if isinstance(raw, Line):
         line = raw
     else:
-        if isinstance(raw, str | bytes) or len(raw) not in (3, 4):
+        if not isinstance(raw, list | tuple) or len(raw) not in (3, 4):
             raise EntryInvalid(
                 _("Line %(line)s must be (account code, debit, credit, member)") % {"line": number},
                 code="line_shape",
@@ -117,7 +118,7 @@ def _validate(
         raise EntryInvalid(
             _("An idempotency key of 1 to 100 characters is required."), code="key_invalid"
         )
-    if not kind or len(kind) > 40:
+    if not isinstance(kind, str) or not kind or len(kind) > 40:
         raise EntryInvalid(_("The entry kind must be 1 to 40 characters."), code="kind_invalid")
     if not description or len(description) > 500:
         raise EntryInvalid(
@@ -170,45 +171,52 @@ def _repeat(existing: JournalEntry, digest: str) -> JournalEntry:
     return existing
 
 
-def _accounts_for(lines: list[Line]) -> dict[str, Account]:
+def _accounts_for(lines: list[Line]) -> dict[str, int]:
     """Lock the balances of the lines' accounts (in id order), then read the accounts, so
-    a deactivation committed while we waited is seen."""
-    codes = {line.account_code for line in lines}
+    a deactivation committed while we waited is seen. Returns code -> account id."""
+    codes = sorted({line.account_code for line in lines})
     locked = set(balances_lock(codes))
-    accounts = {a.code: a for a in Account.objects.filter(code__in=codes)}
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT code, id, is_active, is_group FROM {Account._meta.db_table} "
+            "WHERE code = ANY(%s)",
+            [codes],
+        )
+        accounts = {code: (pk, active, group) for code, pk, active, group in cur.fetchall()}
     for line in lines:
-        account = accounts.get(line.account_code)
-        if account is None:
+        found = accounts.get(line.account_code)
+        if found is None:
             raise AccountInvalid(
                 _("Unknown account: %(code)s.") % {"code": line.account_code},
                 code="account_unknown",
             )
-        if not account.is_active:
+        if not found[1]:
             raise AccountInvalid(
-                _("Account %(code)s is inactive.") % {"code": account.code},
+                _("Account %(code)s is inactive.") % {"code": line.account_code},
                 code="account_inactive",
             )
-        if account.is_group:
+        if found[2]:
             raise AccountInvalid(
                 _("Account %(code)s is a group; post to one of its sub-accounts.")
-                % {"code": account.code},
+                % {"code": line.account_code},
                 code="account_group",
             )
-    missing = {a.pk for a in accounts.values()} - locked
+    ids = {code: found[0] for code, found in accounts.items()}
+    missing = set(ids.values()) - locked
     if missing:
         # Every account gets its balance row when made; this only repairs a missing one.
         AccountBalance.objects.bulk_create(
             [AccountBalance(account_id=pk) for pk in sorted(missing)], ignore_conflicts=True
         )
         balances_lock(codes)
-    return accounts
+    return ids
 
 
-def _balances_apply(lines: list[Line], accounts: dict[str, Account]) -> None:
+def _balances_apply(lines: list[Line], accounts: dict[str, int]) -> None:
     """Add the lines to the (already locked) balance rows in one statement."""
     deltas: dict[int, list[Decimal]] = {}
     for line in lines:
-        totals = deltas.setdefault(accounts[line.account_code].pk, [ZERO, ZERO])
+        totals = deltas.setdefault(accounts[line.account_code], [ZERO, ZERO])
         totals[0] += line.debit
         totals[1] += line.credit
     table = AccountBalance._meta.db_table
@@ -269,7 +277,7 @@ def _post(
                     Posting(
                         entry=entry,
                         line_no=number,
-                        account=accounts[line.account_code],
+                        account_id=accounts[line.account_code],
                         debit=line.debit,
                         credit=line.credit,
                         member_ref=line.member_ref,
@@ -316,7 +324,7 @@ def _seal(schema_name: str) -> None:
     from tenants.ledger.chain import chain_seal_pending
 
     with schema_context(schema_name):
-        chain_seal_pending()
+        chain_seal_pending(wait=False)
 
 
 def journal_post(
@@ -342,6 +350,11 @@ def journal_post(
     row commit together; sealing into the hash chain runs after the commit.
     """
     require_cooperative()
+    if kind == REVERSAL_KIND:
+        raise EntryInvalid(
+            _("Reversals are made with journal_reverse, not posted directly."),
+            code="kind_invalid",
+        )
     return _post(
         actor=actor,
         entry_date=entry_date,
@@ -405,7 +418,7 @@ def journal_reverse(
         )[:500],
         lines=lines,
         idempotency_key=key,
-        kind="reversal",
+        kind=REVERSAL_KIND,
         reversal_of=entry,
     )
 

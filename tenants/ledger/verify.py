@@ -28,6 +28,7 @@ from tenants.ledger.chain import ENTRY_FIELDS, entry_rows
 from tenants.ledger.hashing import GENESIS_HASH, MerkleAccumulator, chain_next, entry_hash
 from tenants.ledger.periods import business_day_of
 from tenants.ledger.posting import ledger_check_balances
+from tenants.ledger.tenancy import require_cooperative
 from tenants.models import JournalEntry
 
 BATCH = 2000
@@ -92,6 +93,7 @@ def ledger_verify(cooperative: Cooperative) -> VerifyReport:
     """Check the cooperative's whole ledger (read only; see the module docstring)."""
     report = VerifyReport(cooperative=f"{cooperative.name} ({cooperative.slug})")
     with tenant_context(cooperative):
+        require_cooperative()
         days = _check_entries(report)
         report.unsealed = JournalEntry.objects.filter(seq__isnull=True).count()
         _check_days(report, cooperative, days)

@@ -168,6 +168,7 @@ def test_an_inactive_account_is_refused(books, post):
         ("idempotency_key", "", "key_invalid"),
         ("idempotency_key", "k" * 101, "key_invalid"),
         ("kind", "", "kind_invalid"),
+        ("kind", "reversal", "kind_invalid"),  # only journal_reverse makes reversals
         ("entry_date", "2026-01-01", "date_invalid"),
     ],
 )
