@@ -47,7 +47,7 @@ FULL = Plan(
     migrations_samples={16: 3, 200: 3, 1000: 3},
     noop_repeats=5,
     stock_repeats={0: 3, 16: 3, 200: 1},
-    new_migration_cycles={0: 3, 16: 3, 200: 2, 1000: 1},
+    new_migration_cycles={0: 3, 16: 3, 200: 2, 1000: 2},
 )
 QUICK = Plan(
     mode="quick",

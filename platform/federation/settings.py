@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -321,6 +322,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "health.tasks.heartbeat",
         "schedule": 30.0,
         "options": {"expires": 25},
+    },
+    # Seal journal entries that missed their after-commit sealing (a crashed web worker).
+    "ledger-seal-pending": {
+        "task": "scheduling.tasks.for_each_cooperative",
+        "schedule": 300.0,
+        "kwargs": {"task_name": "tenants.tasks.ledger_seal_pending"},
+        "options": {"expires": 280},
+    },
+    # Publish each cooperative's Merkle root of yesterday to the head office.
+    "ledger-publish-yesterday": {
+        "task": "scheduling.tasks.for_each_cooperative",
+        "schedule": crontab(hour=0, minute=15),
+        "kwargs": {"task_name": "tenants.tasks.ledger_publish_yesterday"},
     },
 }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)

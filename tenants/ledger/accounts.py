@@ -130,9 +130,11 @@ def _set_active(*, actor: Any, account: Account, active: bool) -> Account:
             locked.save(update_fields=["is_active"])
             audit_record(
                 actor=actor,
-                action="ledger.account.activate" if active else "ledger.account.deactivate",
+                # One action for both directions (audit_labels: "activated or deactivated").
+                action="ledger.account.activate",
                 obj=locked,
-                summary=str(locked),
+                summary=f"{locked} ({'active' if active else 'inactive'})",
+                data={"is_active": active},
             )
     return locked
 

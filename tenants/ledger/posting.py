@@ -9,7 +9,6 @@ commit (tenants.ledger.chain), so postings never wait on the chain head.
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -31,8 +30,6 @@ from tenants.ledger.lock_objects import balances_lock
 from tenants.ledger.periods import business_today, period_lock_for_posting
 from tenants.ledger.tenancy import current_schema, require_cooperative
 from tenants.models import Account, AccountBalance, JournalEntry, Posting
-
-logger = logging.getLogger(__name__)
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")

@@ -4,6 +4,7 @@ but an account with postings is never deleted."""
 from __future__ import annotations
 
 import pytest
+from audit.models import AuditEntry
 from django.db import DatabaseError, transaction
 
 from tenants.ledger.accounts import (
@@ -75,6 +76,19 @@ def test_add_rename_deactivate_and_reactivate_an_account(books, post):
         post(lines=[("1110", D(5), D(0), ""), (SUKARELA, D(0), D(5), "")])
     account_reactivate(actor=None, account=account)
     post(lines=[("1110", D(5), D(0), ""), (SUKARELA, D(0), D(5), "")])
+    # every change is in the audit log
+    actions = list(
+        AuditEntry.objects.filter(object_id=str(account.pk), action__startswith="ledger.account")
+        .order_by("id")
+        .values_list("action", "data")
+    )
+    assert [a for a, _d in actions] == [
+        "ledger.account.create",
+        "ledger.account.rename",
+        "ledger.account.activate",
+        "ledger.account.activate",
+    ]
+    assert [d.get("is_active") for a, d in actions[2:]] == [False, True]
 
 
 @pytest.mark.parametrize(
