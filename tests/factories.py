@@ -8,6 +8,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.db import connection
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_tenants.utils import schema_context
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from identity.middleware import SESSION_TENANT_KEY
@@ -25,6 +26,12 @@ PASSWORD = "Rahasia-Uji-2026!"
 
 
 def cooperative_ensure(slug: str, **overrides: Any) -> Cooperative:
+    """The cooperative, created if missing, whatever schema the connection is on now."""
+    with schema_context("public"):
+        return _cooperative_ensure(slug, **overrides)
+
+
+def _cooperative_ensure(slug: str, **overrides: Any) -> Cooperative:
     platform_tenant_ensure()  # a transactional test may have truncated the registry
     existing = Cooperative.objects.filter(slug=slug).first()
     if existing is not None:

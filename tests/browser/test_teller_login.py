@@ -9,7 +9,6 @@ from base64 import b32decode
 import pytest
 from django_otp.oath import TOTP
 
-from tests.browser.conftest import browser, page, site  # noqa: F401  (fixtures)
 from tests.factories import PASSWORD, user_make
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
