@@ -12,6 +12,11 @@ import pytest
 from money.rupiah import MoneyError, format_rupiah, round_rupiah, to_decimal
 
 ROOT = Path(__file__).resolve().parents[1]
+# Members' personal-data keys (tenants.members.crypto): no default in production.
+MEMBER_KEYS = {
+    "MEMBER_DATA_KEYS": "ZmFrZS1rZXktZm9yLXNldHRpbmdzLXRlc3RzLW9ubHk9",
+    "MEMBER_LOOKUP_KEY": "l" * 40,
+}
 
 
 def _load_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -23,7 +28,16 @@ def _load_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "DJANGO_ENV"}
+        if k
+        not in {
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "DJANGO_ENV",
+            "MEMBER_DATA_KEYS",
+            "MEMBER_LOOKUP_KEY",
+        }
     }
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -35,7 +49,10 @@ def _load_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize(
+    "missing",
+    ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "MEMBER_DATA_KEYS", "MEMBER_LOOKUP_KEY"],
+)
 def test_production_refuses_to_start_without_its_essentials(missing):
     env = {
         "DJANGO_ENV": "production",
@@ -43,6 +60,7 @@ def test_production_refuses_to_start_without_its_essentials(missing):
         "ALLOWED_HOSTS": "example.org",
         "DATABASE_URL": "postgresql://u:p@db.example.org/koperasi",
         "REDIS_URL": "redis://cache.example.org:6379/0",
+        **MEMBER_KEYS,
     }
     env.pop(missing)
     result = _load_settings(env)
@@ -58,6 +76,7 @@ def test_production_refuses_a_database_that_is_not_postgresql():
             "ALLOWED_HOSTS": "example.org",
             "DATABASE_URL": "sqlite:///tmp/x.db",
             "REDIS_URL": "redis://localhost:6379/0",
+            **MEMBER_KEYS,
         }
     )
     assert result.returncode != 0
@@ -72,6 +91,7 @@ def test_production_uses_argon2_indonesian_and_jakarta_time():
             "ALLOWED_HOSTS": "example.org",
             "DATABASE_URL": "postgresql://u:p@db.example.org/koperasi",
             "REDIS_URL": "redis://cache.example.org:6379/0",
+            **MEMBER_KEYS,
         }
     )
     assert result.returncode == 0, result.stderr

@@ -41,6 +41,9 @@ if PRODUCTION:
     DATABASE_URL = _required("DATABASE_URL")
     REDIS_URL = _required("REDIS_URL")
     DEBUG = False
+    # Members' personal data (tenants.members.crypto): no default key in production.
+    MEMBER_DATA_KEYS = _required("MEMBER_DATA_KEYS").split(",")
+    MEMBER_LOOKUP_KEY = _required("MEMBER_LOOKUP_KEY")
 else:
     # A development-only key: production has no default (see above).
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-not-secret-" + "x" * 40)
@@ -57,6 +60,9 @@ else:
     else:
         DATABASE_URL = env.str("DATABASE_URL")
         REDIS_URL = env.str("REDIS_URL")
+    # Empty: tenants.members.crypto derives fixed development keys from SECRET_KEY.
+    MEMBER_DATA_KEYS = env.list("MEMBER_DATA_KEYS", default=[])
+    MEMBER_LOOKUP_KEY = env.str("MEMBER_LOOKUP_KEY", default="")
 
 if PRODUCTION and not DATABASE_URL.startswith(("postgres://", "postgresql://")):
     raise ImproperlyConfigured("production needs a real PostgreSQL DATABASE_URL")

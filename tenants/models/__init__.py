@@ -10,14 +10,32 @@ from tenants.models.ledger import (
     PeriodStatus,
     Posting,
 )
+from tenants.models.members import (
+    Heir,
+    HeirRelation,
+    Member,
+    MemberKind,
+    MemberNumberCounter,
+    MemberStatus,
+    MemberStatusChange,
+    Sex,
+)
 
 __all__ = [
     "Account",
     "AccountBalance",
     "AccountType",
     "FiscalPeriod",
+    "Heir",
+    "HeirRelation",
     "JournalEntry",
+    "Member",
+    "MemberKind",
+    "MemberNumberCounter",
+    "MemberStatus",
+    "MemberStatusChange",
     "NormalSide",
     "PeriodStatus",
     "Posting",
+    "Sex",
 ]

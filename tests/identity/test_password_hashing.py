@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
             "DJANGO_ENV": "production",
             "SECRET_KEY": "x" * 50,
             "ALLOWED_HOSTS": "example.test",
+            "MEMBER_DATA_KEYS": "ZmFrZS1rZXktZm9yLXNldHRpbmdzLXRlc3RzLW9ubHk9",
+            "MEMBER_LOOKUP_KEY": "l" * 40,
         },
     ],
     ids=["development", "production"],

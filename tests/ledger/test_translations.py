@@ -8,7 +8,7 @@ from federation.i18n_catalog import ROOT, extract_messages
 LEDGER_TXT = ROOT / "locale" / "id" / "LC_MESSAGES" / "ledger.txt"
 OURS = (
     "tenants/ledger/",
-    "tenants/models/",
+    "tenants/models/ledger.py",
     "tenants/tasks.py",
     "tenants/management/",
     "platform/notary/",

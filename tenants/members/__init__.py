@@ -1,0 +1,1 @@
+"""The member registry: registration, lifecycle, heirs, and members' personal data."""
