@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from identity import access
 from identity.models import CooperativeRole
 from identity.permissions import CooperativeAnyRole, CooperativeBoard, CooperativeStaff
-from registry.models import Cooperative
+from registry.models import COOPERATIVE_PROFILE_FIELDS, Cooperative
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,19 +23,7 @@ from tenants.services import staff_invite, staff_role_revoke
 class CooperativeProfileSerializer(serializers.ModelSerializer[Cooperative]):
     class Meta:
         model = Cooperative
-        fields = [
-            "slug",
-            "name",
-            "legal_entity_number",
-            "kind",
-            "street",
-            "desa",
-            "kecamatan",
-            "kabupaten",
-            "provinsi",
-            "postal_code",
-            "status",
-        ]
+        fields = COOPERATIVE_PROFILE_FIELDS
         read_only_fields = fields
 
 

@@ -8,9 +8,9 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.db import connection
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_tenants.utils import schema_context
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tenants.utils import schema_context
 from identity.middleware import SESSION_TENANT_KEY
 from identity.models import CooperativeRole, User
 from registry.models import Cooperative

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from identity.models import CooperativeRole, User
 from identity.permissions import HeadOffice, HeadOfficeAdmin
-from registry.models import Cooperative, CooperativeStatus
+from registry.models import COOPERATIVE_PROFILE_FIELDS, Cooperative, CooperativeStatus
 from registry.schema_template import SchemaError
 from registry.services import (
     MEMBER_KINDS,
@@ -41,17 +41,7 @@ class CooperativeSerializer(serializers.ModelSerializer[Cooperative]):
     class Meta:
         model = Cooperative
         fields = [
-            "slug",
-            "name",
-            "legal_entity_number",
-            "kind",
-            "street",
-            "desa",
-            "kecamatan",
-            "kabupaten",
-            "provinsi",
-            "postal_code",
-            "status",
+            *COOPERATIVE_PROFILE_FIELDS,
             "status_reason",
             "status_changed_at",
             "created_at",

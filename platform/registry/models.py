@@ -68,6 +68,22 @@ class Cooperative(TenantMixin):
         return self.status == CooperativeStatus.ACTIVE
 
 
+# What anyone with a role in a cooperative may read about it (API profile, head office).
+COOPERATIVE_PROFILE_FIELDS = [
+    "slug",
+    "name",
+    "legal_entity_number",
+    "kind",
+    "street",
+    "desa",
+    "kecamatan",
+    "kabupaten",
+    "provinsi",
+    "postal_code",
+    "status",
+]
+
+
 class Domain(DomainMixin):
     class Meta:
         verbose_name = _("domain")

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.exceptions import ValidationError
+from federation.errors import RefusedError
 
 
-class LedgerError(ValidationError):
+class LedgerError(RefusedError):
     """A ledger operation refused; nothing was written. ``code`` says which rule."""
 
     default_code = "ledger"
-
-    def __init__(self, message: Any, code: str | None = None, params: Any = None) -> None:
-        super().__init__(message, code=code or self.default_code, params=params)
 
 
 class EntryInvalid(LedgerError):

@@ -3,18 +3,13 @@ A refused operation has written nothing."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.exceptions import ValidationError
+from federation.errors import RefusedError
 
 
-class MemberError(ValidationError):
+class MemberError(RefusedError):
     """A member operation refused. ``code`` says which rule."""
 
     default_code = "member"
-
-    def __init__(self, message: Any, code: str | None = None, params: Any = None) -> None:
-        super().__init__(message, code=code or self.default_code, params=params)
 
 
 class MemberInvalid(MemberError):

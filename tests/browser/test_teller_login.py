@@ -16,12 +16,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("SCREENSHOT_DIR", "")
 
 
-def _shot(page, name: str) -> None:  # noqa: F811
+def _shot(page, name: str) -> None:
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
-def test_teller_logs_in_and_sets_up_two_factor_in_a_browser(page, site, alpha):  # noqa: F811
+def test_teller_logs_in_and_sets_up_two_factor_in_a_browser(page, site, alpha):
     user_make("alpha-kasir-b", roles={alpha: ["kasir"]})
 
     page.goto(site("alpha", "/akun/masuk/"))
