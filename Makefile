@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy platform tenants marketplace ppob retail
+	DJANGO_ENV=test $(VENV)/bin/mypy platform tenants marketplace ppob retail
 
 pytest: $(STAMP)
 	DJANGO_ENV=test $(PY) -m tests.runner

@@ -20,6 +20,13 @@ from tenants.models.members import (
     MemberStatusChange,
     Sex,
 )
+from tenants.models.savings import (
+    SavingsAccount,
+    SavingsKind,
+    SavingsProduct,
+    SavingsTransaction,
+    SavingsTransactionKind,
+)
 
 __all__ = [
     "Account",
@@ -37,5 +44,10 @@ __all__ = [
     "NormalSide",
     "PeriodStatus",
     "Posting",
+    "SavingsAccount",
+    "SavingsKind",
+    "SavingsProduct",
+    "SavingsTransaction",
+    "SavingsTransactionKind",
     "Sex",
 ]
