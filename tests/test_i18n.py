@@ -17,3 +17,20 @@ def test_every_string_has_an_indonesian_translation():
         f"{len(missing)} strings lack an Indonesian translation; run "
         f"`python -m federation.i18n_catalog update` and translate locale/id: {missing[:20]}"
     )
+
+
+def test_translations_keep_their_placeholders():
+    import re
+
+    from federation.i18n_catalog import load_catalog
+
+    placeholder = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
+    broken = [
+        message.id
+        for message in load_catalog()
+        if message.id
+        and message.string
+        and sorted(placeholder.findall(str(message.id)))
+        != sorted(placeholder.findall(str(message.string)))
+    ]
+    assert not broken, broken

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from federation.i18n_catalog import ROOT, extract_messages
+from federation.i18n_catalog import ROOT
 from registry.schema_template import template_schema
 
 MEMBERS_TXT = ROOT / "locale" / "id" / "LC_MESSAGES" / "members.txt"
@@ -39,37 +37,3 @@ def test_the_members_migration_is_reversible(alpha):
     call_command("migrate", verbosity=0)
     for schema in (template_schema(), alpha.schema_name):
         assert member_tables(schema) == TABLES
-
-
-def translations() -> dict[str, str]:
-    pairs = {}
-    for line in MEMBERS_TXT.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            msgid, msgstr = line.split("\t")
-            pairs[msgid] = msgstr
-    return pairs
-
-
-def test_every_members_message_has_an_indonesian_translation():
-    ours = {
-        msgid
-        for msgid, where in extract_messages().items()
-        if any(place.startswith(OURS) for place in where)
-    }
-    assert "A NIK has exactly 16 digits." in ours
-    known = translations()
-    # Words the project had translated already (e.g. "member") live in django.po.
-    from federation.i18n_catalog import load_catalog
-
-    catalog = load_catalog()
-    missing = sorted(
-        m for m in ours if not known.get(m) and not (catalog.get(m) and catalog.get(m).string)
-    )
-    assert not missing, missing
-
-
-def test_translations_keep_their_placeholders():
-    for msgid, msgstr in translations().items():
-        assert sorted(re.findall(r"%\(\w+\)s", msgid)) == sorted(
-            re.findall(r"%\(\w+\)s", msgstr)
-        ), msgid

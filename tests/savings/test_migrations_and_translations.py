@@ -3,12 +3,10 @@ savings message has an Indonesian translation."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from federation.i18n_catalog import ROOT, extract_messages, load_catalog
+from federation.i18n_catalog import ROOT
 from registry.schema_template import template_schema
 
 SAVINGS_TXT = ROOT / "locale" / "id" / "LC_MESSAGES" / "savings.txt"
@@ -44,34 +42,3 @@ def test_the_savings_migrations_are_reversible(alpha):
     for schema in (template_schema(), alpha.schema_name):
         assert savings_tables(schema) == TABLES
         assert "sukarela" in product_codes(schema)
-
-
-def translations() -> dict[str, str]:
-    pairs = {}
-    for line in SAVINGS_TXT.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            msgid, msgstr = line.split("\t")
-            pairs[msgid] = msgstr
-    return pairs
-
-
-def test_every_savings_message_has_an_indonesian_translation():
-    ours = {
-        msgid
-        for msgid, where in extract_messages().items()
-        if any(place.startswith(OURS) for place in where)
-    }
-    assert "The balance is only %(balance)s." in ours
-    known = translations()
-    catalog = load_catalog()  # words translated already (e.g. "member") live in django.po
-    missing = sorted(
-        m for m in ours if not known.get(m) and not (catalog.get(m) and catalog.get(m).string)
-    )
-    assert not missing, missing
-
-
-def test_translations_keep_their_placeholders():
-    for msgid, msgstr in translations().items():
-        assert sorted(re.findall(r"%\(\w+\)s", msgid)) == sorted(
-            re.findall(r"%\(\w+\)s", msgstr)
-        ), msgid
