@@ -1,6 +1,6 @@
 """A cooperative's API under /api/ on its own host."""
 
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from tenants.api import AuditListView, CooperativeProfileView, StaffViewSet
@@ -11,5 +11,6 @@ router.register("staff", StaffViewSet, basename="staff")
 urlpatterns = [
     path("cooperative/", CooperativeProfileView.as_view(), name="cooperative"),
     path("audit/", AuditListView.as_view(), name="audit"),
+    path("anggota/", include("tenants.memberweb.api_urls")),
     *router.urls,
 ]

@@ -45,3 +45,8 @@ def ledger_publish_yesterday() -> str:
     chain_seal_pending()
     root = chain_publish_day(cooperative=cooperative, day=business_today() - timedelta(days=1))
     return root.chained_root
+
+
+# Tasks of other parts of the books, registered with Celery through this module (autodiscovery
+# imports only `tenants.tasks`).
+from tenants import tasks_books, tasks_interest  # noqa: E402, F401

@@ -1,6 +1,6 @@
 """A cooperative's own pages. Everything here lives in the cooperative's own schema."""
 
-from django.urls import path
+from django.urls import include, path
 
 from tenants import views
 
@@ -13,4 +13,7 @@ urlpatterns = [
     path("staf/pengurus/undang/", views.staff_invite_view, name="staff_invite"),
     path("staf/pengurus/<int:pk>/cabut/", views.staff_revoke_view, name="staff_revoke"),
     path("anggota/", views.member_home, name="member_home"),
+    path("anggota/", include("tenants.memberweb.urls")),
+    path("staf/kasir/", include("tenants.teller.urls")),
+    path("staf/laporan/", include("tenants.reports.urls")),
 ]

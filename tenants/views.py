@@ -119,13 +119,6 @@ def staff_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required()
 def member_home(request: HttpRequest) -> HttpResponse:
-    cooperative = access.current_cooperative()
-    return render(
-        request,
-        "tenants/member_home.html",
-        {
-            "cooperative": cooperative,
-            "my_roles": selectors.roles_of(request.user, cooperative),
-            "is_staff": access.is_staff_of(request.user, cooperative),
-        },
-    )
+    from tenants.memberweb.views import home
+
+    return home(request)

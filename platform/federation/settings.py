@@ -200,6 +200,7 @@ AUTH_USER_MODEL = "identity.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "identity.backends.IdentityBackend",
+    "tenants.memberweb.backends.MemberNumberBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -336,11 +337,24 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"task_name": "tenants.tasks.ledger_seal_pending"},
         "options": {"expires": 280},
     },
+    # Release sukarela holds (tenants.books) that were never captured or released.
+    "books-expire-reservations": {
+        "task": "scheduling.tasks.for_each_cooperative",
+        "schedule": 60.0,
+        "kwargs": {"task_name": "tenants.tasks.books_expire_reservations"},
+        "options": {"expires": 55},
+    },
     # Publish each cooperative's Merkle root of yesterday to the head office.
     "ledger-publish-yesterday": {
         "task": "scheduling.tasks.for_each_cooperative",
         "schedule": crontab(hour=0, minute=15),
         "kwargs": {"task_name": "tenants.tasks.ledger_publish_yesterday"},
+    },
+    # Post last month's jasa on simpanan sukarela, on the 1st at 01:00 WIB.
+    "jasa-post-previous-month": {
+        "task": "scheduling.tasks.for_each_cooperative",
+        "schedule": crontab(day_of_month="1", hour=1, minute=0),
+        "kwargs": {"task_name": "tenants.tasks.jasa_post_previous_month"},
     },
 }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)

@@ -1,5 +1,7 @@
 """The cooperative's own books (every table here lives in the cooperative's schema)."""
 
+from tenants.models.books import *  # noqa: F403  (SavingsReservation, MemberBusiness)
+from tenants.models.interest import *  # noqa: F403  (jasa runs, time deposits, resignation)
 from tenants.models.ledger import (
     Account,
     AccountBalance,
@@ -20,6 +22,7 @@ from tenants.models.members import (
     MemberStatusChange,
     Sex,
 )
+from tenants.models.memberweb import MemberActivation, MemberLogin
 from tenants.models.savings import (
     SavingsAccount,
     SavingsKind,
@@ -27,6 +30,7 @@ from tenants.models.savings import (
     SavingsTransaction,
     SavingsTransactionKind,
 )
+from tenants.models.teller import CashDrawer, CashDrawerMovement  # noqa: F401
 
 __all__ = [
     "Account",
@@ -37,7 +41,9 @@ __all__ = [
     "HeirRelation",
     "JournalEntry",
     "Member",
+    "MemberActivation",
     "MemberKind",
+    "MemberLogin",
     "MemberNumberCounter",
     "MemberStatus",
     "MemberStatusChange",

@@ -61,7 +61,8 @@ def withdrawal_check(*, product: SavingsProduct, account: SavingsAccount, amount
             code="insufficient_balance",
         )
     after = account.balance - amount
-    if after < account.reserved:
+    # Held money (tenants.books reservations) sits on top of the minimum, never inside it.
+    if account.reserved and after < account.reserved + product.minimum_balance:
         raise WithdrawalRefused(
             _("%(reserved)s of this account is held and cannot be withdrawn.")
             % {"reserved": format_rupiah(account.reserved)},

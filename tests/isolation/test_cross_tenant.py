@@ -29,7 +29,7 @@ REFUSED = {401, 403, 404, 405}
 METHODS = ["get", "post", "put", "patch", "delete"]
 # Routes that anyone may open on any host; they show no cooperative's data.
 OPEN_ROUTES = re.compile(
-    r"^(akun/|api/auth/token/$|api/auth/me/$|api/schema/$|api/$|healthz|i18n/|jsi18n/|static/)"
+    r"^(akun/|anggota/aktivasi/$|api/auth/token/$|api/auth/me/$|api/schema/$|api/$|healthz|i18n/|jsi18n/|static/)"
 )
 
 

@@ -1,0 +1,15 @@
+"""A member's own pages under /anggota/ (the home page is tenants:member_home)."""
+
+from django.urls import path
+
+from tenants.memberweb import views
+
+app_name = "memberweb"
+urlpatterns = [
+    path("aktivasi/", views.activate, name="activate"),
+    path("riwayat/", views.history, name="history"),
+    path("tunggakan-wajib/", views.arrears, name="arrears"),
+    path("jasa/", views.jasa, name="jasa"),
+    path("laporan/", views.statement, name="statement"),
+    path("bukti/<int:entry_id>/", views.proof, name="proof"),
+]

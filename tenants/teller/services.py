@@ -1,0 +1,206 @@
+"""Writes at the teller's desk: opening and closing the cash drawer, and deposits and
+withdrawals that go through it. Each runs in one transaction with its audit row; the
+drawer row is locked first (FOR UPDATE), then tenants.savings and the ledger take theirs,
+so one teller's requests queue on their drawer and a double submit posts once."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from audit.services import audit_record
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tenants.ledger.actors import actor_id
+from tenants.ledger.periods import business_today
+from tenants.ledger.posting import Line, journal_post
+from tenants.ledger.tenancy import require_cooperative
+from tenants.models import SavingsAccount, SavingsTransaction
+from tenants.models.teller import CashDrawer, CashDrawerMovement
+from tenants.savings.services import CASH_ACCOUNT, savings_deposit, savings_withdraw
+from tenants.teller.exceptions import CountInvalid, DrawerAlreadyOpen, DrawerNotOpen
+from tenants.teller.selectors import drawer_totals
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+MAX_COUNT = Decimal("9999999999999999.99")  # numeric(18, 2)
+# Cash over/short, in the default chart (tenants/migrations/0003_default_chart.py): a
+# surplus is other income, a shortage an other expense, both against Kas.
+CASH_OVER_ACCOUNT = "4202"  # Pendapatan Lain-lain
+CASH_SHORT_ACCOUNT = "5302"  # Beban Lain-lain
+NOTE_MAX = 500
+
+
+def _teller_id(actor: Any) -> int:
+    found = actor_id(actor)
+    if found is None:
+        raise DrawerNotOpen(_("Only a signed-in teller has a cash drawer."), code="no_teller")
+    return found
+
+
+def _count_check(count: object) -> Decimal:
+    if not isinstance(count, Decimal) or not count.is_finite():
+        raise CountInvalid(_("Enter the cash counted, in rupiah."), code="count_invalid")
+    if count < 0:
+        raise CountInvalid(_("The cash counted cannot be negative."), code="count_negative")
+    if count > MAX_COUNT:
+        raise CountInvalid(_("The cash counted is too large."), code="count_too_large")
+    if count != count.quantize(CENT):
+        raise CountInvalid(_("Amounts have at most two decimal places."), code="count_precision")
+    return count
+
+
+def _drawer_lock(teller_id: int) -> CashDrawer:
+    drawer = (
+        CashDrawer.objects.select_for_update()
+        .filter(teller_id=teller_id, closed_at__isnull=True)
+        .first()
+    )
+    if drawer is None:
+        raise DrawerNotOpen(
+            _("Open your cash drawer first: counter transactions need an open drawer."),
+            code="drawer_not_open",
+        )
+    return drawer
+
+
+def drawer_open(*, actor: Any, opening_count: Decimal, note: str = "") -> CashDrawer:
+    """Open the acting teller's drawer with the cash counted into it. One open drawer per
+    teller (a unique constraint, so two racing requests cannot both open one)."""
+    require_cooperative()
+    teller = _teller_id(actor)
+    count = _count_check(opening_count)
+    try:
+        with transaction.atomic():
+            drawer = CashDrawer.objects.create(
+                teller_id=teller,
+                opened_at=timezone.now(),
+                opening_count=count,
+                note=(note or "").strip()[:NOTE_MAX],
+            )
+            audit_record(
+                actor=actor,
+                action="teller.drawer.open",
+                obj=drawer,
+                summary=f"Buka laci kas #{drawer.pk}",
+                data={"opening_count": f"{count:.2f}"},
+            )
+    except IntegrityError as exc:
+        raise DrawerAlreadyOpen(
+            _("Your cash drawer is already open."), code="drawer_already_open"
+        ) from exc
+    return drawer
+
+
+def drawer_close(*, actor: Any, closing_count: Decimal, note: str = "") -> CashDrawer:
+    """Close the acting teller's open drawer with the cash counted in it.
+
+    Locks the drawer row (FOR UPDATE), so no counter transaction can slip in between the
+    sum and the close. Expected = opening count + deposits - withdrawals made through the
+    drawer. A non-zero difference (counted - expected) is posted to the ledger: a surplus
+    debits Kas and credits other income, a shortage debits other expenses and credits Kas.
+    """
+    require_cooperative()
+    teller = _teller_id(actor)
+    count = _count_check(closing_count)
+    with transaction.atomic():
+        drawer = _drawer_lock(teller)
+        expected = drawer_totals(drawer).expected(drawer.opening_count)
+        difference = count - expected
+        entry = None
+        if difference != ZERO:
+            if difference > 0:
+                lines = [
+                    Line(CASH_ACCOUNT, debit=difference),
+                    Line(CASH_OVER_ACCOUNT, credit=difference),
+                ]
+                label = "Selisih lebih kas"
+            else:
+                lines = [
+                    Line(CASH_SHORT_ACCOUNT, debit=-difference),
+                    Line(CASH_ACCOUNT, credit=-difference),
+                ]
+                label = "Selisih kurang kas"
+            entry = journal_post(
+                actor=actor,
+                entry_date=business_today(),
+                description=f"{label} laci kas #{drawer.pk}",
+                lines=lines,
+                idempotency_key=f"teller-drawer-close:{drawer.pk}",
+                kind="cash_over_short",
+            )
+        drawer.closed_at = timezone.now()
+        drawer.closing_count = count
+        drawer.expected = expected
+        drawer.difference = difference
+        drawer.difference_entry = entry
+        extra = (note or "").strip()[:NOTE_MAX]
+        if extra:
+            drawer.note = f"{drawer.note}\n{extra}".strip()[: NOTE_MAX * 2]
+        drawer.save(
+            update_fields=[
+                "closed_at",
+                "closing_count",
+                "expected",
+                "difference",
+                "difference_entry",
+                "note",
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="teller.drawer.close",
+            obj=drawer,
+            summary=f"Tutup laci kas #{drawer.pk}",
+            data={
+                "closing_count": f"{count:.2f}",
+                "expected": f"{expected:.2f}",
+                "difference": f"{difference:.2f}",
+                "journal_entry": entry.pk if entry else None,
+            },
+        )
+    return drawer
+
+
+def _through_drawer(
+    *, actor: Any, account: SavingsAccount, amount: Decimal, idempotency_key: str, deposit: bool
+) -> SavingsTransaction:
+    require_cooperative()
+    teller = _teller_id(actor)
+    with transaction.atomic():
+        drawer = _drawer_lock(teller)
+        move = savings_deposit if deposit else savings_withdraw
+        made = move(actor=actor, account=account, amount=amount, idempotency_key=idempotency_key)
+        # The same key again returns the first transaction: link it once only.
+        if not CashDrawerMovement.objects.filter(savings_transaction=made).exists():
+            CashDrawerMovement.objects.create(
+                drawer=drawer,
+                savings_transaction=made,
+                amount=made.amount if deposit else -made.amount,
+            )
+    return made
+
+
+def teller_deposit(
+    *, actor: Any, account: SavingsAccount, amount: Decimal, idempotency_key: str
+) -> SavingsTransaction:
+    """Take ``amount`` in cash at the counter into a member's savings (savings_deposit,
+    booked to Kas) and record it in the teller's open drawer, in one transaction.
+
+    Locks the teller's drawer row first. Refused without an open drawer. The same key
+    again returns the first transaction and posts nothing."""
+    return _through_drawer(
+        actor=actor, account=account, amount=amount, idempotency_key=idempotency_key, deposit=True
+    )
+
+
+def teller_withdraw(
+    *, actor: Any, account: SavingsAccount, amount: Decimal, idempotency_key: str
+) -> SavingsTransaction:
+    """Pay ``amount`` in cash out of a member's savings (savings_withdraw, from Kas) and
+    record it in the teller's open drawer, in one transaction. As teller_deposit."""
+    return _through_drawer(
+        actor=actor, account=account, amount=amount, idempotency_key=idempotency_key, deposit=False
+    )
