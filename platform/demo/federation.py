@@ -13,6 +13,8 @@ from identity.models import CooperativeRole, User
 from registry.models import Cooperative, CooperativeKind
 from registry.services import CooperativeAddress, cooperative_create
 
+from demo.members import demo_members_load
+
 DEMO_PASSWORD = "Koperasi-Demo-2026"
 KABUPATEN = "Kabupaten Sleman"
 PROVINSI = "Daerah Istimewa Yogyakarta"
@@ -160,8 +162,19 @@ def _with_totp(user: User) -> User:
     return user
 
 
-def demo_is_loaded() -> bool:
-    return Cooperative.objects.exclude(kind=CooperativeKind.PLATFORM).exists()
+def demo_is_loaded(*, with_members: bool = False) -> bool:
+    """Loaded when the cooperatives exist (and, with_members, the last one has members)."""
+    last = Cooperative.objects.filter(slug=PRIMARIES[-1].slug).first()
+    if last is None:
+        return False
+    if not with_members:
+        return True
+    from django_tenants.utils import tenant_context
+
+    from tenants.models import Member
+
+    with tenant_context(last):
+        return Member.objects.exists()
 
 
 def demo_load() -> list[Cooperative]:
@@ -201,6 +214,9 @@ def demo_load() -> list[Cooperative]:
                     CooperativeRole.objects.get_or_create(
                         user=user, cooperative=cooperative, role=role
                     )
+        demo_members_load(
+            cooperative, district_code=len(made), kecamatan=entry.kecamatan, desa=entry.desa
+        )
     return made
 
 

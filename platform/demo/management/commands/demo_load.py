@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if loaded.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["if_empty"] and demo_is_loaded():
+        if options["if_empty"] and demo_is_loaded(with_members=True):
             self.stdout.write("Demo federation already loaded.")
             return
         started = time.monotonic()
