@@ -1,10 +1,14 @@
-"""`python -m bench [--quick]`."""
+"""`python -m bench [--quick]`: the tenant suite; `python -m bench books [--quick]`: the books."""
 
 from __future__ import annotations
 
 import sys
 
-from bench.main import main
-
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["books"]:
+        from bench.books import main as books_main
+
+        sys.exit(books_main(sys.argv[2:]))
+    from bench.main import main
+
     sys.exit(main())

@@ -256,6 +256,29 @@ def _member_ref(member: Member) -> MemberRef:
     )
 
 
+def card_claims(token: object) -> dict[str, Any]:
+    """The claims of a signed member card; a forged or damaged one is refused."""
+    try:
+        loaded = signing.loads(str(token or "").strip(), salt=CARD_SALT)
+    except signing.BadSignature as exc:
+        raise MemberUnavailable(_("This member card is not valid."), code="card_invalid") from exc
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def card_member_resolve(token: object) -> Member | None:
+    """The member of the CURRENT schema's cooperative a card names (None if gone).
+    Another cooperative's card is refused. Used by the door and by the staff scan page."""
+    claims = card_claims(token)
+    if claims.get("s") != current_schema():
+        raise MemberUnavailable(
+            _("This member card belongs to another cooperative."), code="card_foreign"
+        )
+    pk, number = claims.get("m"), claims.get("n")
+    if not (isinstance(pk, int) and isinstance(number, str)):
+        return None
+    return Member.objects.filter(pk=pk, member_number=number).first()
+
+
 def member_find(
     cooperative: Cooperative,
     caller: str,
@@ -271,29 +294,13 @@ def member_find(
         raise InputInvalid(
             _("Look a member up by exactly one of number, card or user."), code="lookup_invalid"
         )
-    claims: dict[str, Any] | None = None
     if card_token is not None:
-        try:
-            loaded = signing.loads(str(card_token), salt=CARD_SALT)
-        except signing.BadSignature as exc:
-            raise MemberUnavailable(
-                _("This member card is not valid."), code="card_invalid"
-            ) from exc
-        claims = loaded if isinstance(loaded, dict) else {}
+        card_claims(card_token)  # a forged card is refused before entering any schema
 
     def work(_caller: str) -> MemberRef | None:
         found: Member | None
-        if claims is not None:
-            if claims.get("s") != current_schema():
-                raise MemberUnavailable(
-                    _("This member card belongs to another cooperative."), code="card_foreign"
-                )
-            pk, number = claims.get("m"), claims.get("n")
-            found = (
-                Member.objects.filter(pk=pk, member_number=number).first()
-                if isinstance(pk, int) and isinstance(number, str)
-                else None
-            )
+        if card_token is not None:
+            found = card_member_resolve(card_token)
         elif member_number is not None:
             found = Member.objects.filter(member_number=str(member_number).strip()).first()
         elif isinstance(user_id, int) and not isinstance(user_id, bool):

@@ -15,5 +15,7 @@ urlpatterns = [
     path("anggota/", views.member_home, name="member_home"),
     path("anggota/", include("tenants.memberweb.urls")),
     path("staf/kasir/", include("tenants.teller.urls")),
+    path("staf/kartu/", include("tenants.cards.urls")),
     path("staf/laporan/", include("tenants.reports.urls")),
+    path("staf/impor/", include("tenants.importer.urls")),
 ]

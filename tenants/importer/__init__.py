@@ -1,0 +1,1 @@
+"""Bulk import of members (with opening savings balances) from a spreadsheet, and export."""

@@ -1,0 +1,13 @@
+"""Members import and export, under staf/impor/ on a cooperative's host."""
+
+from django.urls import path
+
+from tenants.importer import views
+
+app_name = "importer"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("periksa/", views.check, name="check"),
+    path("jalankan/", views.run, name="run"),
+    path("ekspor/", views.export, name="export"),
+]
