@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cryptography.fernet import InvalidToken
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django_tenants.utils import tenant_context
@@ -35,7 +36,16 @@ class Command(BaseCommand):
             targets = [current]  # run through `tenant_command ... --schema=...`
         else:
             raise CommandError("name a cooperative, or pass --all")
+        failed = []
         for cooperative in targets:
-            with tenant_context(cooperative):
-                rows = member_data_reencrypt()
+            try:
+                with tenant_context(cooperative):
+                    rows = member_data_reencrypt()
+            except InvalidToken:
+                # A row no configured key opens: keep going with the others, fail at the end.
+                failed.append(cooperative.slug)
+                self.stderr.write(f"{cooperative.slug}: FAILED, data no configured key opens")
+                continue
             self.stdout.write(f"{cooperative.slug}: {rows} rows re-encrypted")
+        if failed:
+            raise CommandError(f"could not re-encrypt: {', '.join(failed)}")
