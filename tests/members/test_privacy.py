@@ -97,7 +97,9 @@ def test_rotation_reencrypts_and_old_and_new_keys_both_decrypt_meanwhile(books, 
 
 
 @pytest.mark.django_db
-def test_the_rotate_command_runs_for_one_or_all_cooperatives(books, register, settings, capsys):
+def test_the_rotate_command_runs_for_one_or_all_cooperatives(
+    books, beta, register, settings, capsys
+):
     # The key in force before is the development key: other cooperatives' members that
     # committed tests left in this database are encrypted with it, and --all visits them.
     old = base64.urlsafe_b64encode(
