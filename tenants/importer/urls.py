@@ -9,5 +9,6 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("periksa/", views.check, name="check"),
     path("jalankan/", views.run, name="run"),
+    path("status/<str:digest>/", views.status, name="status"),
     path("ekspor/", views.export, name="export"),
 ]

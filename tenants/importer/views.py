@@ -3,17 +3,20 @@ the members export. Views check the file and call one service."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from identity.decorators import staff_required
 
 from tenants.importer.exceptions import ImportFileInvalid
 from tenants.importer.export import members_export_xlsx
+from tenants.importer.jobs import import_job_get, import_job_start
 from tenants.importer.parse import COLUMNS, parse_file
 from tenants.importer.services import members_import
-from tenants.importer.storage import import_file_load, import_file_remove, import_file_store
+from tenants.importer.storage import import_file_load, import_file_store
+from tenants.importer.tasks import members_import_run
 
 MAX_UPLOAD = 10 * 1024 * 1024
 TEMPLATE = "importer/index.html"
@@ -61,22 +64,28 @@ def check(request: HttpRequest) -> HttpResponse:
 @staff_required(write=True)
 @require_POST
 def run(request: HttpRequest) -> HttpResponse:
-    """The real import of a file checked before (kept under its digest)."""
+    """Start the real import of a file checked before (kept under its digest) in the
+    background and show its progress."""
     digest = request.POST.get("digest", "")
     extension = request.POST.get("extension", "")
-    content = import_file_load(digest=digest, extension=extension)
-    if content is None:
+    if import_file_load(digest=digest, extension=extension) is None:
         return _page(request, 400, error=_("Upload the file again: it was not found."))
-    try:
-        parsed = parse_file(f"file.{extension}", content)
-    except ImportFileInvalid as error:
-        return _page(request, 400, error=error.messages[0])
-    report = members_import(
-        actor=request.user, rows=parsed.rows, dry_run=False, digest=parsed.digest
-    )
-    if report.written:
-        import_file_remove(digest=digest, extension=extension)
-    return _page(request, 200 if report.written else 400, report=report, done=report.written)
+    if import_job_start(digest=digest, extension=extension) is not None:
+        actor_id = request.user.pk
+        transaction.on_commit(
+            lambda: members_import_run.delay(digest, extension, actor_id), robust=True
+        )
+    return redirect("tenants:importer:status", digest=digest)
+
+
+@staff_required(write=True)
+def status(request: HttpRequest, digest: str) -> HttpResponse:
+    """The import's progress bar (the page reloads itself every two seconds while the job
+    runs: no script needed), then its result."""
+    job = import_job_get(digest)
+    if job is None:
+        raise Http404
+    return render(request, "importer/status.html", {"job": job})
 
 
 @staff_required()

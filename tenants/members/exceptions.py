@@ -26,3 +26,15 @@ class MemberDuplicate(MemberError):
 
 class TransitionRefused(MemberError):
     default_code = "transition_refused"
+
+
+class MembersRefused(MemberError):
+    """members_register_many refused the batch; ``index`` is the first bad person's place
+    in the list (0-based) and ``cause`` the refusal for that person."""
+
+    default_code = "members_refused"
+
+    def __init__(self, index: int, cause: MemberError) -> None:
+        super().__init__(cause.messages[0], code=cause.code)
+        self.index = index
+        self.cause = cause

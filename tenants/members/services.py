@@ -20,7 +20,9 @@ from tenants.ledger.periods import business_today
 from tenants.members import crypto
 from tenants.members.exceptions import (
     MemberDuplicate,
+    MemberError,
     MemberInvalid,
+    MembersRefused,
     NikInvalid,
     TransitionRefused,
 )
@@ -157,6 +159,131 @@ def _actor_id(actor: Any) -> int | None:
     return actor.pk if getattr(actor, "is_authenticated", False) else None
 
 
+@dataclass(frozen=True)
+class MemberInput:
+    """One person to register: what member_register and members_register_many take."""
+
+    full_name: str
+    nik: str
+    kk_number: str
+    birth_place: str
+    birth_date: date
+    sex: str
+    address: MemberAddress
+    kind: str = MemberKind.BIASA
+    phone: str = ""
+    join_date: date | None = None
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CleanMember:
+    """A MemberInput that passed every check that needs no database; personal data still
+    in plain text (encrypted only when written)."""
+
+    full_name: str
+    nik: str
+    nik_hash: str
+    kk: str
+    phone: str
+    birth_place: str
+    birth_date: date
+    sex: str
+    kind: str
+    join_date: date
+    user_id: int | None
+    place: dict[str, str]
+
+    def row(self, *, member_number: str, status: str) -> Member:
+        return Member(
+            member_number=member_number,
+            nik_encrypted=crypto.encrypt(self.nik),
+            nik_hash=self.nik_hash,
+            kk_encrypted=crypto.encrypt(self.kk),
+            phone_encrypted=crypto.encrypt(self.phone),
+            full_name=self.full_name,
+            birth_place=self.birth_place,
+            birth_date=self.birth_date,
+            sex=self.sex,
+            kind=self.kind,
+            status=status,
+            join_date=self.join_date,
+            user_id=self.user_id,
+            **self.place,
+        )
+
+
+def member_input_clean(person: MemberInput, *, today: date | None = None) -> CleanMember:
+    """Every check of a new member that needs no database: names, dates, age for a regular
+    member, NIK (shape, embedded birth date and sex), KK, phone, address. Raises a
+    MemberError (with the rule's ``code``) on the first problem."""
+    today = today or business_today()
+    if person.sex not in Sex.values:
+        raise MemberInvalid(_("Choose the sex: male or female."), code="sex")
+    if person.kind not in MemberKind.values:
+        raise MemberInvalid(_("Choose the kind of membership."), code="kind")
+    full_name = _clean_name(person.full_name, field=_("full name"))
+    birth_place = _clean_name(person.birth_place, field=_("place of birth"))[:100]
+    birth_date = _clean_date(
+        person.birth_date, today=today, earliest=EARLIEST_BIRTH_DATE, code="birth_date"
+    )
+    join_date = _clean_date(
+        person.join_date or today, today=today, earliest=birth_date, code="join_date"
+    )
+    if person.kind == MemberKind.BIASA and _age_on(birth_date, join_date) < MIN_AGE_BIASA:
+        raise MemberInvalid(
+            _(
+                "A regular member is at least %(age)s years old; "
+                "register a younger person as an associate member (luar biasa)."
+            ),
+            code="too_young",
+            params={"age": MIN_AGE_BIASA},
+        )
+    nik = nik_validate(person.nik, birth_date=birth_date, sex=person.sex)
+    kk = kk_validate(person.kk_number)
+    phone = _clean_phone(person.phone)
+    place = _clean_address(person.address)
+    user_id = person.user_id
+    if user_id is not None and (
+        not isinstance(user_id, int) or isinstance(user_id, bool) or user_id <= 0
+    ):
+        raise MemberInvalid(_("The user account is not valid."), code="user_id")
+    return CleanMember(
+        full_name=full_name,
+        nik=nik,
+        nik_hash=crypto.lookup_hash("nik", nik),
+        kk=kk,
+        phone=phone,
+        birth_place=birth_place,
+        birth_date=birth_date,
+        sex=person.sex,
+        kind=person.kind,
+        join_date=join_date,
+        user_id=user_id,
+        place=place,
+    )
+
+
+def _status_check(status: str) -> None:
+    if status not in (MemberStatus.APPLICANT, MemberStatus.ACTIVE):
+        raise MemberInvalid(
+            _("A new member is registered as an applicant or as active."), code="status"
+        )
+
+
+def _nik_duplicate() -> MemberDuplicate:
+    return MemberDuplicate(
+        _("A member with this NIK is already registered in this cooperative."),
+        code="nik_duplicate",
+    )
+
+
+def _user_duplicate() -> MemberDuplicate:
+    return MemberDuplicate(
+        _("This user account already belongs to another member."), code="user_duplicate"
+    )
+
+
 def member_register(
     *,
     actor: Any,
@@ -176,86 +303,149 @@ def member_register(
 ) -> Member:
     """Register an applicant (or a member admitted at once: ``status="active"``) under the
     next member number. Takes the member-number counter's row lock until commit."""
-    today = business_today()
-    if sex not in Sex.values:
-        raise MemberInvalid(_("Choose the sex: male or female."), code="sex")
-    if kind not in MemberKind.values:
-        raise MemberInvalid(_("Choose the kind of membership."), code="kind")
-    if status not in (MemberStatus.APPLICANT, MemberStatus.ACTIVE):
-        raise MemberInvalid(
-            _("A new member is registered as an applicant or as active."), code="status"
+    _status_check(status)
+    clean = member_input_clean(
+        MemberInput(
+            full_name=full_name,
+            nik=nik,
+            kk_number=kk_number,
+            birth_place=birth_place,
+            birth_date=birth_date,
+            sex=sex,
+            address=address,
+            kind=kind,
+            phone=phone,
+            join_date=join_date,
+            user_id=user_id,
         )
-    full_name = _clean_name(full_name, field=_("full name"))
-    birth_place = _clean_name(birth_place, field=_("place of birth"))[:100]
-    birth_date = _clean_date(
-        birth_date, today=today, earliest=EARLIEST_BIRTH_DATE, code="birth_date"
     )
-    join_date = _clean_date(join_date or today, today=today, earliest=birth_date, code="join_date")
-    if kind == MemberKind.BIASA and _age_on(birth_date, join_date) < MIN_AGE_BIASA:
-        raise MemberInvalid(
-            _(
-                "A regular member is at least %(age)s years old; "
-                "register a younger person as an associate member (luar biasa)."
-            ),
-            code="too_young",
-            params={"age": MIN_AGE_BIASA},
-        )
-    nik = nik_validate(nik, birth_date=birth_date, sex=sex)
-    kk = kk_validate(kk_number)
-    phone = _clean_phone(phone)
-    place = _clean_address(address)
-    if user_id is not None and (not isinstance(user_id, int) or user_id <= 0):
-        raise MemberInvalid(_("The user account is not valid."), code="user_id")
-    nik_hash = crypto.lookup_hash("nik", nik)
-
     with transaction.atomic():
-        if Member.objects.filter(nik_hash=nik_hash).exists():
-            raise MemberDuplicate(
-                _("A member with this NIK is already registered in this cooperative."),
-                code="nik_duplicate",
-            )
+        if Member.objects.filter(nik_hash=clean.nik_hash).exists():
+            raise _nik_duplicate()
         if user_id is not None and Member.objects.filter(user_id=user_id).exists():
-            raise MemberDuplicate(
-                _("This user account already belongs to another member."), code="user_duplicate"
-            )
+            raise _user_duplicate()
         try:
             with transaction.atomic():  # a racing twin trips the unique constraint
-                member = Member.objects.create(
-                    member_number=_next_member_number(),
-                    nik_encrypted=crypto.encrypt(nik),
-                    nik_hash=nik_hash,
-                    kk_encrypted=crypto.encrypt(kk),
-                    phone_encrypted=crypto.encrypt(phone),
-                    full_name=full_name,
-                    birth_place=birth_place,
-                    birth_date=birth_date,
-                    sex=sex,
-                    kind=kind,
-                    status=status,
-                    join_date=join_date,
-                    user_id=user_id,
-                    **place,
-                )
+                member = clean.row(member_number=_next_member_number(), status=status)
+                member.save(force_insert=True)
         except IntegrityError as exc:
             if "user_id" in str(exc):
-                raise MemberDuplicate(
-                    _("This user account already belongs to another member."),
-                    code="user_duplicate",
-                ) from exc
-            raise MemberDuplicate(
-                _("A member with this NIK is already registered in this cooperative."),
-                code="nik_duplicate",
-            ) from exc
+                raise _user_duplicate() from exc
+            raise _nik_duplicate() from exc
         MemberStatusChange.objects.create(
             member=member,
             from_status="",
             to_status=status,
-            effective_date=join_date,
+            effective_date=clean.join_date,
             reason=reason.strip(),
             actor_id=_actor_id(actor),
         )
         _audit(actor, "members.member.register", member, status=status, kind=kind)
     return member
+
+
+def _numbers_take(count: int) -> list[str]:
+    """Allocate ``count`` consecutive member numbers with one statement (the counter's row
+    lock is held until commit, as in _next_member_number)."""
+    table = MemberNumberCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (id, last_number) VALUES (1, %s) "
+            f"ON CONFLICT (id) DO UPDATE SET last_number = {table}.last_number + %s "
+            "RETURNING last_number",
+            [count, count],
+        )
+        (last,) = cursor.fetchone()
+    return [str(number).zfill(NUMBER_WIDTH) for number in range(last - count + 1, last + 1)]
+
+
+def members_register_many(
+    *,
+    actor: Any,
+    people: Sequence[MemberInput | CleanMember],
+    status: str = MemberStatus.ACTIVE,
+    reason: str = "",
+    batch_size: int = 1000,
+) -> list[Member]:
+    """Register many people at once (an import, the demo): every person is checked as by
+    member_register, then all are written with a few statements under consecutive member
+    numbers, in the list's order. All or nothing: the first refusal raises MembersRefused
+    (with the person's index) before anything is written. One audit row names the count
+    and the range of numbers. Takes the member-number counter's row lock until commit."""
+    _status_check(status)
+    today = business_today()
+    clean: list[CleanMember] = []
+    hashes: dict[str, int] = {}
+    users: dict[int, int] = {}
+    for index, person in enumerate(people):
+        try:
+            item = (
+                person
+                if isinstance(person, CleanMember)
+                else member_input_clean(person, today=today)
+            )
+        except MemberError as exc:
+            raise MembersRefused(index, exc) from exc
+        if hashes.setdefault(item.nik_hash, index) != index:
+            raise MembersRefused(index, _nik_duplicate())
+        if item.user_id is not None and users.setdefault(item.user_id, index) != index:
+            raise MembersRefused(index, _user_duplicate())
+        clean.append(item)
+    if not clean:
+        return []
+    with transaction.atomic():
+        taken = set(
+            Member.objects.filter(nik_hash__in=list(hashes)).values_list("nik_hash", flat=True)
+        )
+        if taken:
+            first = min(hashes[h] for h in taken)
+            raise MembersRefused(first, _nik_duplicate())
+        if users:
+            used = set(
+                Member.objects.filter(user_id__in=list(users)).values_list("user_id", flat=True)
+            )
+            if used:
+                first = min(users[u] for u in used if u is not None)
+                raise MembersRefused(first, _user_duplicate())
+        numbers = _numbers_take(len(clean))
+        try:
+            with transaction.atomic():
+                members = Member.objects.bulk_create(
+                    [
+                        item.row(member_number=number, status=status)
+                        for item, number in zip(clean, numbers, strict=True)
+                    ],
+                    batch_size=batch_size,
+                )
+        except IntegrityError as exc:  # a racing registration took a NIK or user meanwhile
+            raise MembersRefused(0, _nik_duplicate()) from exc
+        actor_pk = _actor_id(actor)
+        MemberStatusChange.objects.bulk_create(
+            [
+                MemberStatusChange(
+                    member=member,
+                    from_status="",
+                    to_status=status,
+                    effective_date=item.join_date,
+                    reason=reason.strip(),
+                    actor_id=actor_pk,
+                )
+                for member, item in zip(members, clean, strict=True)
+            ],
+            batch_size=batch_size,
+        )
+        audit_record(
+            actor=actor,
+            action="members.member.register_many",
+            summary=f"register {len(members)} members {numbers[0]}-{numbers[-1]}",
+            data={
+                "count": len(members),
+                "first_number": numbers[0],
+                "last_number": numbers[-1],
+                "status": status,
+            },
+        )
+    return members
 
 
 def _transition(

@@ -145,10 +145,12 @@ class SavingsTransaction(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=SavingsTransactionKind.choices)
     amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
     balance_after = models.DecimalField(_("balance after"), max_digits=18, decimal_places=2)
-    journal_entry = models.OneToOneField(
+    # Usually one entry per transaction; a collective deposit (payroll deduction, opening
+    # balances of an import) books many members' transactions under one entry.
+    journal_entry = models.ForeignKey(
         JournalEntry,
         on_delete=models.PROTECT,
-        related_name="savings_transaction",
+        related_name="savings_transactions",
         verbose_name=_("journal entry"),
     )
     idempotency_key = models.CharField(max_length=90, unique=True)

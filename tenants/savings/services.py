@@ -101,7 +101,7 @@ def savings_account_open(*, actor: Any, member: Member, product: SavingsProduct)
     return account
 
 
-def _amount_check(amount: object) -> Decimal:
+def savings_amount_check(amount: object) -> Decimal:
     if not isinstance(amount, Decimal):
         raise AmountInvalid(
             _("Amounts must be Decimal, not %(type)s.") % {"type": type(amount).__name__},
@@ -169,7 +169,7 @@ def _move(
     require_cooperative()
     if not isinstance(account, SavingsAccount) or account.pk is None:
         raise AccountUnavailable(_("Choose a savings account."), code="account_missing")
-    clean = _amount_check(amount)
+    clean = savings_amount_check(amount)
     key = _key_check(idempotency_key)
     cash = cash_account_code.strip() if isinstance(cash_account_code, str) else ""
     if not cash:
