@@ -9,6 +9,10 @@ if __name__ == "__main__":
         from bench.books import main as books_main
 
         sys.exit(books_main(sys.argv[2:]))
+    if sys.argv[1:2] == ["demo"]:
+        from bench.demo import main as demo_main
+
+        sys.exit(demo_main(sys.argv[2:]))
     from bench.main import main
 
     sys.exit(main())

@@ -18,4 +18,5 @@ urlpatterns = [
     path("staf/kartu/", include("tenants.cards.urls")),
     path("staf/laporan/", include("tenants.reports.urls")),
     path("staf/impor/", include("tenants.importer.urls")),
+    path("staf/anggota/", include("tenants.members.urls")),
 ]

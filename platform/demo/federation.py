@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import multiprocessing as mp
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from identity.models import CooperativeRole, User
 from registry.models import Cooperative, CooperativeKind
 from registry.services import CooperativeAddress, cooperative_create
 
-from demo.members import demo_members_load
+from demo.members import DemoSize, demo_members_load
 
 DEMO_PASSWORD = "Koperasi-Demo-2026"
 KABUPATEN = "Kabupaten Sleman"
@@ -177,8 +180,24 @@ def demo_is_loaded(*, with_members: bool = False) -> bool:
         return Member.objects.exists()
 
 
-def demo_load() -> list[Cooperative]:
-    """Create the demo federation. Idempotent: what exists is left alone."""
+DEMO_MEMBERS = 10_000
+DEMO_MONTHS = 12
+
+
+def _sizes(total: int) -> list[int]:
+    """Members per primary cooperative: uneven (as real ones are), adding up to total."""
+    weights = [3 + (i * 7) % 5 for i in range(len(PRIMARIES))]
+    sizes = [max(2, total * w // sum(weights)) for w in weights]
+    sizes[0] += total - sum(sizes)
+    return sizes
+
+
+def demo_load(*, members: int = DEMO_MEMBERS, months: int = DEMO_MONTHS) -> list[Cooperative]:
+    """Create the demo federation: about ``members`` members over the primary
+    cooperatives with ``months`` months of savings history. Idempotent: what exists is
+    left alone."""
+    sizes = _sizes(members)
+    jobs: list[MembersJob] = []
     made: list[Cooperative] = []
     for username, name, role in HEAD_OFFICE_USERS:
         _with_totp(_person(username, name, head_office_role=role))
@@ -214,10 +233,63 @@ def demo_load() -> list[Cooperative]:
                     CooperativeRole.objects.get_or_create(
                         user=user, cooperative=cooperative, role=role
                     )
-        demo_members_load(
-            cooperative, district_code=len(made), kecamatan=entry.kecamatan, desa=entry.desa
-        )
+        if entry is not SECONDARY:
+            jobs.append(
+                MembersJob(
+                    cooperative_id=cooperative.pk,
+                    district_code=len(made),
+                    kecamatan=entry.kecamatan,
+                    desa=entry.desa,
+                    size=DemoSize(members=sizes[len(made) - 2], months=months),
+                )
+            )
+    _members_load_all(jobs)
     return made
+
+
+@dataclass(frozen=True)
+class MembersJob:
+    cooperative_id: int
+    district_code: int
+    kecamatan: str
+    desa: str
+    size: DemoSize
+
+
+def _members_load(job: MembersJob) -> int:
+    with connection.cursor() as cursor:
+        # Demo data: a crash halfway is repaired by loading again, so the load need not
+        # wait for every commit to reach the disk.
+        cursor.execute("SET synchronous_commit TO off")
+    return demo_members_load(
+        Cooperative.objects.get(pk=job.cooperative_id),
+        district_code=job.district_code,
+        kecamatan=job.kecamatan,
+        desa=job.desa,
+        size=job.size,
+    )
+
+
+def _members_load_in_child(job: MembersJob) -> int:
+    connections.close_all()  # never share the parent's connection
+    try:
+        return _members_load(job)
+    finally:
+        connections.close_all()
+
+
+def _members_load_all(jobs: list[MembersJob]) -> None:
+    """The cooperatives' members, in parallel processes (one per core) when nothing is in
+    an open transaction; each cooperative is its own schema, so they never wait on each
+    other. Inside a transaction (the tests) the children could not see its rows: one by one."""
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if connection.in_atomic_block or workers < 2 or "fork" not in mp.get_all_start_methods():
+        for job in jobs:
+            _members_load(job)
+        return
+    connections.close_all()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+        list(pool.map(_members_load_in_child, jobs))
 
 
 def _legal_number(slug: str) -> str:

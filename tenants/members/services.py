@@ -300,10 +300,13 @@ def member_register(
     status: str = MemberStatus.APPLICANT,
     user_id: int | None = None,
     reason: str = "",
+    heirs: Sequence[HeirInput] = (),
 ) -> Member:
     """Register an applicant (or a member admitted at once: ``status="active"``) under the
-    next member number. Takes the member-number counter's row lock until commit."""
+    next member number, with their named heirs (if any) in the same transaction. Takes the
+    member-number counter's row lock until commit."""
     _status_check(status)
+    heir_rows = member_heirs_check(heirs)
     clean = member_input_clean(
         MemberInput(
             full_name=full_name,
@@ -340,7 +343,11 @@ def member_register(
             reason=reason.strip(),
             actor_id=_actor_id(actor),
         )
-        _audit(actor, "members.member.register", member, status=status, kind=kind)
+        if heir_rows:
+            _heirs_write(member, heir_rows)
+        _audit(
+            actor, "members.member.register", member, status=status, kind=kind, heirs=len(heir_rows)
+        )
     return member
 
 
@@ -592,9 +599,13 @@ def member_update_contact(
     return locked
 
 
-def member_heirs_set(*, actor: Any, member: Member, heirs: Sequence[HeirInput]) -> list[Heir]:
-    """Replace the member's named heirs; their shares add up to 100 percent."""
-    rows = []
+HeirRow = tuple[str, str, Decimal, str]
+
+
+def member_heirs_check(heirs: Sequence[HeirInput]) -> list[HeirRow]:
+    """Every check of a list of heirs that needs no database (names, relations, shares that
+    add up to 100 percent, NIK shape); raises a MemberError on the first problem."""
+    rows: list[HeirRow] = []
     total = Decimal(0)
     for heir in heirs:
         name = _clean_name(heir.full_name, field=_("heir's full name"))
@@ -619,21 +630,31 @@ def member_heirs_set(*, actor: Any, member: Member, heirs: Sequence[HeirInput]) 
             code="share_total",
             params={"total": total},
         )
+    return rows
+
+
+def _heirs_write(member: Member, rows: list[HeirRow]) -> list[Heir]:
+    Heir.objects.filter(member=member).delete()
+    return Heir.objects.bulk_create(
+        Heir(
+            member=member,
+            full_name=name,
+            relation=relation,
+            share_percent=share,
+            nik_encrypted=crypto.encrypt(nik),
+        )
+        for name, relation, share, nik in rows
+    )
+
+
+def member_heirs_set(*, actor: Any, member: Member, heirs: Sequence[HeirInput]) -> list[Heir]:
+    """Replace the member's named heirs; their shares add up to 100 percent."""
+    rows = member_heirs_check(heirs)
     with transaction.atomic():
         locked = Member.objects.select_for_update().filter(pk=member.pk).first()
         if locked is None:
             raise MemberInvalid(_("No such member."), code="not_found")
-        Heir.objects.filter(member=locked).delete()
-        created = Heir.objects.bulk_create(
-            Heir(
-                member=locked,
-                full_name=name,
-                relation=relation,
-                share_percent=share,
-                nik_encrypted=crypto.encrypt(nik),
-            )
-            for name, relation, share, nik in rows
-        )
+        created = _heirs_write(locked, rows)
         _audit(actor, "members.heirs.set", locked, heirs=len(created))
     return created
 

@@ -23,6 +23,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg2.extras import execute_values
 
 from tenants.ledger.actors import actor_id
 from tenants.ledger.hashing import canonical_json
@@ -268,11 +269,23 @@ def savings_deposit_collective(
         return repeated
     try:
         with transaction.atomic():
-            locked = savings_accounts_lock([pk for pk, _amount in pairs])
+            locked = savings_accounts_lock([pk for pk, _amount in pairs], related=False)
+            products = {
+                p.pk: p
+                for p in SavingsProduct.objects.filter(
+                    pk__in={row.product_id for row in locked.values()}
+                )
+            }
+            people = {
+                pk: (number, status)
+                for pk, number, status in Member.objects.filter(
+                    pk__in=[row.member_id for row in locked.values()]
+                ).values_list("pk", "member_number", "status")
+            }
             repeated = _repeat(key, digest)  # a twin committed while we waited
             if repeated is not None:
                 return repeated
-            by_product: dict[int, list[tuple[SavingsAccount, Decimal]]] = {}
+            by_product: dict[int, list[tuple[SavingsAccount, str, Decimal]]] = {}
             for index, (item, (pk, amount)) in enumerate(zip(items, pairs, strict=True)):
                 row = locked.get(pk)
                 given = item.account
@@ -291,12 +304,20 @@ def savings_deposit_collective(
                     raise CollectiveRefused(
                         index, _("This savings account is closed."), code="account_closed"
                     )
-                _member_active(row.member, index)
+                number, status = people[row.member_id]
+                if status != MemberStatus.ACTIVE:
+                    raise CollectiveRefused(
+                        index,
+                        _("Only an active member can save; member %(number)s is %(status)s.")
+                        % {"number": number, "status": MemberStatus(status).label},
+                        code="member_inactive",
+                    )
+                product = products[row.product_id]
                 try:
-                    deposit_check(product=row.product, account=row, amount=amount)
+                    deposit_check(product=product, account=row, amount=amount)
                 except SavingsError as exc:
                     raise CollectiveRefused(index, exc.messages[0], code=str(exc.code)) from exc
-                by_product.setdefault(row.product_id, []).append((row, amount))
+                by_product.setdefault(row.product_id, []).append((row, number, amount))
             _backdating_check(locked, occurred)
             made = _book(
                 actor=actor,
@@ -305,7 +326,7 @@ def savings_deposit_collective(
                 text=text,
                 cash=cash,
                 occurred=occurred,
-                by_product=by_product,
+                by_product={products[pk]: rows for pk, rows in by_product.items()},
             )
             audit_record(
                 actor=actor,
@@ -334,16 +355,15 @@ def _book(
     text: str,
     cash: str,
     occurred: datetime,
-    by_product: dict[int, list[tuple[SavingsAccount, Decimal]]],
+    by_product: dict[SavingsProduct, list[tuple[SavingsAccount, str, Decimal]]],
 ) -> list[SavingsTransaction]:
     entry_date = business_day_of(occurred)
     teller = actor_id(actor)
     made: list[SavingsTransaction] = []
-    for rows in by_product.values():
-        product = rows[0][0].product
+    for product, rows in by_product.items():
         chunks = [rows[i : i + CHUNK] for i in range(0, len(rows), CHUNK)]
         for number, chunk in enumerate(chunks, start=1):
-            total = sum((amount for _row, amount in chunk), Decimal(0))
+            total = sum((amount for _row, _member, amount in chunk), Decimal(0))
             suffix = f" {number}/{len(chunks)}" if len(chunks) > 1 else ""
             entry = journal_post(
                 actor=actor,
@@ -352,14 +372,14 @@ def _book(
                 lines=[
                     Line(cash, debit=total),
                     *(
-                        Line(product.account_code, credit=amount, member_ref=number_of(row))
-                        for row, amount in chunk
+                        Line(product.account_code, credit=amount, member_ref=member)
+                        for _row, member, amount in chunk
                     ),
                 ],
                 idempotency_key=f"{LEDGER_KEY_PREFIX}{key}:{product.code}:{number}",
                 kind="savings_collective",
             )
-            for row, amount in chunk:
+            for row, _member, amount in chunk:
                 row.balance += amount
                 made.append(
                     SavingsTransaction(
@@ -375,11 +395,42 @@ def _book(
                     )
                 )
     _balances_store([t.account for t in made])
-    return SavingsTransaction.objects.bulk_create(made, batch_size=1000)
+    _transactions_insert(made)
+    return made
 
 
-def number_of(account: SavingsAccount) -> str:
-    return account.member.member_number
+def _transactions_insert(made: list[SavingsTransaction]) -> None:
+    """Insert the rows with a few multi-row statements (Django's bulk_create spends more
+    time preparing 10,000 objects than PostgreSQL spends storing them) and set their ids."""
+    table = SavingsTransaction._meta.db_table
+    with connection.cursor() as cur:
+        for start in range(0, len(made), 1000):
+            part = made[start : start + 1000]
+            ids = execute_values(
+                cur.cursor,
+                f"INSERT INTO {table} (account_id, kind, amount, balance_after, "
+                "journal_entry_id, idempotency_key, request_digest, teller_id, created_at) "
+                "VALUES %s RETURNING id",
+                [
+                    (
+                        t.account_id,
+                        t.kind,
+                        t.amount,
+                        t.balance_after,
+                        t.journal_entry_id,
+                        t.idempotency_key,
+                        t.request_digest,
+                        t.teller_id,
+                        t.created_at,
+                    )
+                    for t in part
+                ],
+                page_size=1000,
+                fetch=True,
+            )
+            for row, (pk,) in zip(part, ids, strict=True):
+                row.pk = row.id = pk
+                row._state.adding = False
 
 
 def _balances_store(accounts: list[SavingsAccount]) -> None:

@@ -16,13 +16,17 @@ def savings_account_lock(account_id: int) -> SavingsAccount | None:
     )
 
 
-def savings_accounts_lock(account_ids: list[int]) -> dict[int, SavingsAccount]:
+def savings_accounts_lock(
+    account_ids: list[int], *, related: bool = True
+) -> dict[int, SavingsAccount]:
     """Many account rows, locked FOR UPDATE in id order (so two collective operations
-    never deadlock), with product and member; missing ids are absent from the result."""
+    never deadlock), with product and member unless ``related=False``; missing ids are
+    absent from the result."""
     rows = (
         SavingsAccount.objects.select_for_update(of=("self",))
-        .select_related("product", "member")
         .filter(pk__in=sorted(set(account_ids)))
         .order_by("pk")
     )
+    if related:
+        rows = rows.select_related("product", "member")
     return {row.pk: row for row in rows}

@@ -66,3 +66,32 @@ def test_a_nik_twice_in_the_list_or_already_registered_is_refused(books: Any) ->
         members_register_many(actor=None, people=[person(), twin])
     assert again.value.index == 1 and again.value.code == "nik_duplicate"
     assert Member.objects.count() == before + 1 and existing.pk
+
+
+def test_register_with_heirs_is_one_transaction(books: Any) -> None:
+    from tenants.members.exceptions import MemberInvalid
+    from tenants.members.services import HeirInput, member_register
+    from tenants.models import Heir
+
+    fields: dict[str, Any] = {
+        "actor": None,
+        "full_name": "Siti Aminah",
+        "kk_number": KK,
+        "birth_place": "Bogor",
+        "birth_date": BIRTH,
+        "sex": Sex.FEMALE,
+        "address": ADDRESS,
+    }
+    before = (Member.objects.count(), Heir.objects.count())
+    with pytest.raises(MemberInvalid) as refused:
+        member_register(
+            nik=make_nik(BIRTH, Sex.FEMALE), heirs=[HeirInput("Ani", "child", 60)], **fields
+        )
+    assert refused.value.code == "share_total"
+    assert (Member.objects.count(), Heir.objects.count()) == before
+    member = member_register(
+        nik=make_nik(BIRTH, Sex.FEMALE),
+        heirs=[HeirInput("Ani", "child", 60), HeirInput("Budi", "child", 40)],
+        **fields,
+    )
+    assert sorted(h.full_name for h in member.heirs.all()) == ["Ani", "Budi"]
