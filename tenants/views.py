@@ -122,3 +122,38 @@ def member_home(request: HttpRequest) -> HttpResponse:
     from tenants.memberweb.views import home
 
     return home(request)
+
+
+def _capital_page(request: HttpRequest, status: int = 200) -> HttpResponse:
+    from tenants.savings.classification import EQUITY, member_capital_classification
+
+    current = member_capital_classification()
+    can_change = access.can_manage_staff(request.user, access.current_cooperative())
+    return render(
+        request,
+        "tenants/staff_capital.html",
+        {"current": current, "is_equity": current.placement == EQUITY, "can_change": can_change},
+        status=status,
+    )
+
+
+@staff_required()
+def staff_capital(request: HttpRequest) -> HttpResponse:
+    """Where simpanan pokok and wajib sit on the balance sheet."""
+    return _capital_page(request)
+
+
+@staff_required(board=True)
+@require_POST
+def staff_capital_set(request: HttpRequest) -> HttpResponse:
+    """The board moves simpanan pokok and wajib to equity or to liabilities."""
+    from tenants.savings.classification import member_capital_classify
+
+    try:
+        member_capital_classify(actor=request.user, placement=request.POST.get("placement", ""))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return _capital_page(request, status=400)
+    messages.success(request, _("The setting is saved and the balances were moved."))
+    return redirect("tenants:staff_capital")
