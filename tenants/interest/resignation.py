@@ -30,6 +30,9 @@ from tenants.models import (
 
 ZERO = Decimal("0.00")
 RETURNED_KINDS = (SavingsKind.POKOK, SavingsKind.WAJIB)
+# Whoever leaves gets pokok and wajib back (UU 25/1992 art. 19 and the bylaws): on death
+# the heirs receive it (the cash payout, by the shares on record), on expulsion the member.
+LEFT_STATUSES = (MemberStatus.RESIGNED, MemberStatus.DECEASED, MemberStatus.EXPELLED)
 
 
 def resignation_settle(
@@ -42,7 +45,8 @@ def resignation_settle(
     """Return a resigned member's pokok and wajib: debit Simpanan Pokok and Simpanan Wajib,
     credit Kas (or the member's Simpanan Sukarela), and close the pokok and wajib accounts.
 
-    Refused (nothing written) unless the member has resigned; while a time deposit of
+    Refused (nothing written) unless the member has left (resigned, died: paid to the
+    heirs, or was expelled); while a time deposit of
     theirs is still running; while any of their savings is held for an outstanding
     obligation (``reserved`` > 0, e.g. loan collateral). Locks the member's savings
     accounts in id order, then the ledger. Settling again returns the first settlement.
@@ -70,9 +74,12 @@ def resignation_settle(
             if existing is not None:
                 return existing
             status = Member.objects.values_list("status", flat=True).get(pk=current.pk)
-            if status != MemberStatus.RESIGNED:
+            if status not in LEFT_STATUSES:
                 raise ResignationRefused(
-                    _("Only a member who has resigned can be paid out."),
+                    _(
+                        "Only a member who has left (resigned, died or was expelled) "
+                        "can be paid out."
+                    ),
                     code="member_not_resigned",
                 )
             if TermDeposit.objects.filter(member=current, status=TermDepositStatus.ACTIVE).exists():

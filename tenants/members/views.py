@@ -26,7 +26,7 @@ from identity import access
 from identity.decorators import staff_required
 from money.rupiah import format_rupiah
 
-from tenants.interest.resignation import resignation_settle
+from tenants.interest.resignation import LEFT_STATUSES, resignation_settle
 from tenants.members import selectors
 from tenants.members.forms import (
     ContactForm,
@@ -53,7 +53,7 @@ from tenants.members.services import (
     member_resign,
     member_update_contact,
 )
-from tenants.models import Member, MemberStatus
+from tenants.models import Member
 from tenants.savings.selectors import savings_accounts_of
 
 PER_PAGE = 25
@@ -183,7 +183,7 @@ def _detail_context(request: HttpRequest, member: Member) -> dict[str, Any]:
     cooperative = access.current_cooperative()
     heirs = list(selectors.member_heirs(member))
     settlement = selectors.resignation_settlement_of(member)
-    show_preview = member.status == MemberStatus.RESIGNED
+    show_preview = member.status in LEFT_STATUSES
     return {
         "member": member,
         "nik_masked": selectors.member_nik_masked(member),

@@ -123,3 +123,17 @@ def test_a_bad_payout_target_is_refused(saver, nothing_written):
     with nothing_written(), pytest.raises(ResignationRefused) as refused:
         resignation_settle(actor=None, member=member, payout_to="bank")
     assert refused.value.code == "payout_invalid"
+
+
+def test_a_deceased_members_savings_are_paid_out_to_the_heirs_in_cash(saver):
+    from tenants.members.services import member_record_death
+
+    member, accounts = saver
+    member_record_death(actor=None, member=member, date_of_death=business_today())
+
+    settlement = resignation_settle(actor=None, member=member)
+
+    assert settlement.journal_entry is not None
+    assert postings(settlement.journal_entry)[-1] == ("1101", D(0), D(375_000))
+    assert SavingsAccount.objects.get(pk=accounts["pokok"].pk).closed_at is not None
+    assert savings_balances_match_ledger()
