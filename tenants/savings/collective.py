@@ -48,7 +48,12 @@ from tenants.savings.exceptions import (
 )
 from tenants.savings.lock_objects import savings_accounts_lock
 from tenants.savings.products import deposit_check
-from tenants.savings.services import CASH_ACCOUNT, LEDGER_KEY_PREFIX, savings_amount_check
+from tenants.savings.services import (
+    CASH_ACCOUNT,
+    LEDGER_KEY_PREFIX,
+    savings_amount_check,
+    savings_product_offered,
+)
 
 CHUNK = 400  # member lines per journal entry (the ledger takes at most 500 lines)
 MAX_ITEMS = 20_000
@@ -99,16 +104,7 @@ def savings_accounts_open_many(
     a new product for everyone). All or nothing; refused when a member is not active, not
     in this cooperative's books, or already has an account of a one-per-member product."""
     require_cooperative()
-    current = SavingsProduct.objects.filter(pk=product.pk).first() if product.pk else None
-    if current is None or current.code != product.code:
-        raise AccountUnavailable(
-            _("This savings product is not offered by this cooperative."),
-            code="product_foreign",
-        )
-    if not current.is_active:
-        raise AccountUnavailable(
-            _("This savings product is no longer offered."), code="product_inactive"
-        )
+    current = savings_product_offered(product)
     if not members:
         return []
     found = {m.pk: m for m in Member.objects.filter(pk__in=[m.pk for m in members if m.pk])}

@@ -63,20 +63,27 @@ def _member_check(member: Member) -> Member:
     return current
 
 
-def savings_account_open(*, actor: Any, member: Member, product: SavingsProduct) -> SavingsAccount:
-    """Open an account of ``product`` for an active member. A member has at most one pokok,
-    wajib and sukarela account each (a unique constraint); time deposits may repeat."""
-    require_cooperative()
-    current_product = SavingsProduct.objects.filter(pk=product.pk).first() if product.pk else None
-    if current_product is None or current_product.code != product.code:
+def savings_product_offered(product: SavingsProduct) -> SavingsProduct:
+    """The product as this cooperative's books have it, if it is still offered; refuses
+    another cooperative's product object and an inactive one."""
+    current = SavingsProduct.objects.filter(pk=product.pk).first() if product.pk else None
+    if current is None or current.code != product.code:
         raise AccountUnavailable(
             _("This savings product is not offered by this cooperative."),
             code="product_foreign",
         )
-    if not current_product.is_active:
+    if not current.is_active:
         raise AccountUnavailable(
             _("This savings product is no longer offered."), code="product_inactive"
         )
+    return current
+
+
+def savings_account_open(*, actor: Any, member: Member, product: SavingsProduct) -> SavingsAccount:
+    """Open an account of ``product`` for an active member. A member has at most one pokok,
+    wajib and sukarela account each (a unique constraint); time deposits may repeat."""
+    require_cooperative()
+    current_product = savings_product_offered(product)
     try:
         with transaction.atomic():
             current_member = _member_check(member)
