@@ -1,4 +1,5 @@
-"""`python -m bench [--quick]`: the tenant suite; `python -m bench books [--quick]`: the books."""
+"""`python -m bench [--quick]`: the tenant suite; `python -m bench books [--quick]`: the books;
+`python -m bench loans [--quick]`: loans."""
 
 from __future__ import annotations
 
@@ -9,6 +10,14 @@ if __name__ == "__main__":
         from bench.books import main as books_main
 
         sys.exit(books_main(sys.argv[2:]))
+    if sys.argv[1:2] == ["loans"]:
+        from bench.loans import main as loans_main
+
+        sys.exit(loans_main(sys.argv[2:]))
+    if sys.argv[1:2] == ["ppob"]:
+        from bench.ppob import main as ppob_main
+
+        sys.exit(ppob_main(sys.argv[2:]))
     if sys.argv[1:2] == ["demo"]:
         from bench.demo import main as demo_main
 

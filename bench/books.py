@@ -57,7 +57,7 @@ FULL = Plan(
     statement_months=60,
     statement_per_month=10,
     statement_repeats=20,
-    verify_levels=(10_000, 100_000),  # 1,000,000 takes ~13 min to make: extrapolated
+    verify_levels=(10_000, 100_000, 1_000_000),
     verify_target=1_000_000,
     setup_clients=8,
 )
@@ -270,55 +270,143 @@ def part_statement(plan: Plan, results: dict) -> None:
 
 
 def part_verify(plan: Plan, results: dict) -> None:
+    """Full-chain verification at each of plan.verify_levels entries, in one cooperative
+    that grows from level to level. Each step: make the new entries in SQL (books_data.
+    ledger_make, triggers on), seal them with chain_seal_pending with the clock set to
+    their day (SealClock), publish each new day through chain_publish_day as the daily task
+    does, then time ledger_verify over the whole chain."""
+    from unittest import mock
+
     from bench import books_data
     from bench.books_data import connection
-    from tenants.ledger.chain import chain_seal_pending
+    from tenants.ledger import chain
+    from tenants.ledger.posting import ledger_check_balances
     from tenants.ledger.verify import ledger_verify
 
-    say("4. Full-chain verification")
+    levels = plan.verify_levels
+    calendar = books_data.LedgerCalendar.ending_yesterday(max(levels))
+    say(
+        f"4. Full-chain verification, {calendar.per_day:,} entries a day from "
+        f"{calendar.first_day} to {calendar.day_of(max(levels) - 1)}"
+    )
     coop = books_data.cooperative_make("bench-verify")
     have = 0
-    out: dict[str, Any] = {"levels": {}}
-    for level in plan.verify_levels:
-        posting = books_data.entries_bulk(coop, have, level - have)
+    out: dict[str, Any] = {"per_day": calendar.per_day, "levels": {}}
+    for level in levels:
+        count = level - have
+        load = os.getloadavg()
+        build = books_data.ledger_make(coop, calendar, have, count)
         connection.set_tenant(coop)
+        vacuum = _vacuum_analyze()
+        clock = books_data.SealClock(calendar, have, count, chain.SEAL_BATCH)
         t0 = time.perf_counter()
-        chain_seal_pending()
+        with mock.patch.object(chain, "seal_clock", clock):
+            sealed = chain.chain_seal_pending(batch_size=chain.SEAL_BATCH)
         sealing = time.perf_counter() - t0
-        with connection.cursor() as cur:
-            cur.execute("VACUUM ANALYZE")
+        vacuum += _vacuum_analyze()
         connection.set_schema_to_public()
-        have = level
+        rss_built = _rss_mb()
+        t0 = time.perf_counter()
+        days = _publish_days(coop, calendar, have, level)
+        publishing = time.perf_counter() - t0
+        rss_before = _rss_mb()
+        peak_before = _peak_rss_mb()
         started = time.perf_counter()
+        cpu = time.process_time()
         report = ledger_verify(coop)
         elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu
+        peak_after = _peak_rss_mb()
+        connection.set_tenant(coop)
+        t0 = time.perf_counter()
+        balances_ok = not ledger_check_balances()
+        balances = time.perf_counter() - t0
+        connection.set_schema_to_public()
+        have = level
         out["levels"][str(level)] = {
-            "insert_s": round(posting, 2),
+            "build_s": round(build, 2),
+            "vacuum_s": round(vacuum, 2),
+            "sealed": sealed,
             "seal_s": round(sealing, 2),
+            "seal_per_entry_us": sealing / max(count, 1) * 1e6,
+            "days_published": days,
+            "publish_s": round(publishing, 2),
             "verify_s": round(elapsed, 3),
+            "verify_cpu_s": round(cpu, 3),
+            "per_entry_us": elapsed / max(report.entries_checked, 1) * 1e6,
+            "balance_check_s": round(balances, 3),
             "entries_checked": report.entries_checked,
             "unsealed": report.unsealed,
-            "ok": report.ok,
-            "per_entry_us": elapsed / max(report.entries_checked, 1) * 1e6,
+            "days_checked": report.days_checked,
+            "days_unpublished": report.days_unpublished,
+            "ok": report.ok and balances_ok and sealed == count,
+            "problems": report.lines()[3:][:10],
+            "rss_after_build_mb": rss_built,
+            "rss_before_verify_mb": rss_before,
+            "peak_rss_before_verify_mb": peak_before,
+            "peak_rss_after_verify_mb": peak_after,
+            "load_before": load,
+            "load_after": os.getloadavg(),
         }
         say(
-            f"  {level:,} entries (inserted {seconds(posting)}, sealed {seconds(sealing)}): "
-            f"ledger_verify {seconds(elapsed)}, {'ok' if report.ok else 'PROBLEMS'}"
+            f"  {level:,} entries: made {seconds(build)}, sealed {seconds(sealing)}, "
+            f"{days} days published {seconds(publishing)}; ledger_verify {seconds(elapsed)} "
+            f"({elapsed / max(report.entries_checked, 1) * 1e6:.0f} us/entry), "
+            f"{'ok' if out['levels'][str(level)]['ok'] else 'PROBLEMS'}; peak RSS "
+            f"{peak_after:.0f} MB; load {load[0]:.1f} -> {os.getloadavg()[0]:.1f}"
         )
-    top = str(plan.verify_levels[-1])
-    per_entry = out["levels"][top]["verify_s"] / plan.verify_levels[-1]
+    top = str(levels[-1])
+    per_entry = out["levels"][top]["verify_s"] / levels[-1]
     out["extrapolated"] = {
         "entries": plan.verify_target,
         "verify_s": round(per_entry * plan.verify_target, 1),
         "method": f"linear from {int(top):,} entries",
     }
-    if len(plan.verify_levels) > 1:
-        low = str(plan.verify_levels[0])
-        low_per = out["levels"][low]["verify_s"] / plan.verify_levels[0]
+    if len(levels) > 1:
+        low = str(levels[0])
+        low_per = out["levels"][low]["verify_s"] / levels[0]
         out["per_entry_ratio"] = per_entry / low_per if low_per else None
-    if plan.verify_target not in plan.verify_levels:
+    if plan.verify_target not in levels:
         say(f"  extrapolated to {plan.verify_target:,}: {seconds(out['extrapolated']['verify_s'])}")
     results["verify"] = out
+
+
+def _vacuum_analyze() -> float:
+    """What autovacuum would have done by then (the current schema's tables); seconds."""
+    from bench.books_data import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE")
+    return time.perf_counter() - started
+
+
+def _publish_days(coop: Any, calendar: Any, first: int, end: int) -> int:
+    """Publish the days of entries ``first`` to ``end - 1`` one at a time, oldest first,
+    as the daily task (ledger_publish_yesterday) does; how many days."""
+    from tenants.ledger.chain import chain_publish_day
+
+    day, last = calendar.day_of(first), calendar.day_of(end - 1)
+    published = 0
+    while day <= last:
+        chain_publish_day(cooperative=coop, day=day)
+        day += dt.timedelta(days=1)
+        published += 1
+    return published
+
+
+def _rss_mb() -> float:
+    """The process's resident memory now (Linux), MB."""
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _peak_rss_mb() -> float:
+    """The process's peak resident memory so far (getrusage ru_maxrss, KB on Linux), MB."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def report(results: dict) -> str:
@@ -378,17 +466,34 @@ def _report_verify(verify: dict) -> list[str]:
     rows = [
         [
             f"{int(level):,}",
+            seconds(found["build_s"]),
+            seconds(found["seal_s"]),
+            f"{found['days_published']} in {seconds(found['publish_s'])}",
             seconds(found["verify_s"]),
             f"{found['per_entry_us']:.0f} us",
-            seconds(found["seal_s"]),
+            f"{found['peak_rss_after_verify_mb']:.0f} MB",
+            f"{found['load_before'][0]:.1f}-{found['load_after'][0]:.1f}",
             "ok" if found["ok"] else "PROBLEMS",
         ]
         for level, found in verify["levels"].items()
     ]
     extra = verify["extrapolated"]
     if str(extra["entries"]) not in verify["levels"]:
-        rows.append([f"{extra['entries']:,} (extrap.)", seconds(extra["verify_s"]), "", "", ""])
-    headers = ["entries", "verify", "per entry", "sealing them", "result"]
+        blank = [""] * 3
+        rows.append(
+            [f"{extra['entries']:,} (extrap.)", *blank, seconds(extra["verify_s"]), *blank, ""]
+        )
+    headers = [
+        "entries",
+        "made (new)",
+        "sealed (new)",
+        "days published",
+        "verify",
+        "per entry",
+        "peak RSS",
+        "load",
+        "result",
+    ]
     return ["", "Full-chain verification (ledger_verify)", table(headers, rows)]
 
 

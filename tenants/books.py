@@ -54,7 +54,9 @@ from tenants.savings.lock_objects import savings_account_lock
 
 SERVICE_CALLERS = frozenset({"ppob", "retail", "marketplace", "billing"})
 COOPERATIVE_CALLER_PREFIX = "cooperative:"
-ENTRY_CALLERS = frozenset({"billing"})  # and every "cooperative:<slug>"
+# and every "cooperative:<slug>"; "ppob": teller cash of a sale, and the secondary
+# cooperative's cost and margin (docs/ppob.md)
+ENTRY_CALLERS = frozenset({"billing", "ppob"})
 CLEARING_ACCOUNT = "2111"  # Utang Antar Unit (migration 0010_books_clearing_account)
 CARD_SALT = "member-card"
 CENT = Decimal("0.01")
@@ -754,7 +756,7 @@ def intercooperative_entry_post(
     entry_date: date,
 ) -> EntryRef:
     """Post a balanced journal entry in the cooperative's books (journal_post: its checks,
-    locks, idempotency and audit). Only "billing" and "cooperative:<slug>" may."""
+    locks, idempotency and audit). Only "billing", "ppob" and "cooperative:<slug>" may."""
 
     def work(name: str) -> EntryRef:
         # The ledger's keys are at most 100 characters: the door's key goes in hashed.

@@ -49,5 +49,5 @@ def ledger_publish_yesterday() -> str:
 
 # Tasks of other parts of the books, registered with Celery through this module (autodiscovery
 # imports only `tenants.tasks`).
-from tenants import tasks_books, tasks_interest  # noqa: E402, F401
+from tenants import tasks_books, tasks_interest, tasks_loans  # noqa: E402, F401
 from tenants.importer import tasks as importer_tasks  # noqa: E402, F401

@@ -21,4 +21,7 @@ urlpatterns = [
     path("staf/laporan/", include("tenants.reports.urls")),
     path("staf/impor/", include("tenants.importer.urls")),
     path("staf/anggota/", include("tenants.members.urls")),
+    path("staf/shu/", include("tenants.shu.urls")),
+    path("staf/rat/", include("tenants.rat.urls")),
+    path("staf/pinjaman/", include("tenants.loans.urls")),
 ]

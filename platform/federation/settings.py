@@ -356,8 +356,78 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_month="1", hour=1, minute=0),
         "kwargs": {"task_name": "tenants.tasks.jasa_post_previous_month"},
     },
+    # --- loans (tenants/tasks_loans.py) ---------------------------------------------
+    # Age every running loan and post the change in the loss allowance (PPAP), daily at
+    # 00:30 WIB, after the day has turned; once per day per cooperative (idempotent).
+    "loans-age-today": {
+        "task": "scheduling.tasks.for_each_cooperative",
+        "schedule": crontab(hour=0, minute=30),
+        "kwargs": {"task_name": "tenants.tasks.loans_age_today"},
+    },
+    # --- end loans ---------------------------------------------------------------------
 }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+
+# --- PPOB (ppob/, docs/ppob.md) -------------------------------------------------------------
+# The provider: "sandbox" (development, demo, tests), "digiflazz", or empty (switched off,
+# the production default). Digiflazz's credentials have no default in production.
+PPOB_PROVIDER = env.str("PPOB_PROVIDER", default="" if PRODUCTION else "sandbox")
+if PPOB_PROVIDER not in {"", "sandbox", "digiflazz"}:
+    raise ImproperlyConfigured(f"PPOB_PROVIDER must be sandbox or digiflazz, not {PPOB_PROVIDER!r}")
+PPOB_DIGIFLAZZ_URL = env.str("PPOB_DIGIFLAZZ_URL", default="https://api.digiflazz.com/v1")
+if PRODUCTION and PPOB_PROVIDER == "digiflazz":
+    PPOB_DIGIFLAZZ_USERNAME = _required("PPOB_DIGIFLAZZ_USERNAME")
+    PPOB_DIGIFLAZZ_KEY = _required("PPOB_DIGIFLAZZ_KEY")
+    PPOB_DIGIFLAZZ_WEBHOOK_SECRET = _required("PPOB_DIGIFLAZZ_WEBHOOK_SECRET")
+else:
+    PPOB_DIGIFLAZZ_USERNAME = env.str("PPOB_DIGIFLAZZ_USERNAME", default="")
+    PPOB_DIGIFLAZZ_KEY = env.str("PPOB_DIGIFLAZZ_KEY", default="")
+    PPOB_DIGIFLAZZ_WEBHOOK_SECRET = env.str("PPOB_DIGIFLAZZ_WEBHOOK_SECRET", default="")
+# Digiflazz's testing mode (magic numbers, no real sale): never in production by default.
+PPOB_DIGIFLAZZ_TESTING = env.bool("PPOB_DIGIFLAZZ_TESTING", default=not PRODUCTION)
+PPOB_HTTP_CONNECT_TIMEOUT = env.float("PPOB_HTTP_CONNECT_TIMEOUT", default=5.0)
+PPOB_HTTP_READ_TIMEOUT = env.float("PPOB_HTTP_READ_TIMEOUT", default=45.0)
+PPOB_SANDBOX_DELAY_SECONDS = env.float("PPOB_SANDBOX_DELAY_SECONDS", default=0.0)
+PPOB_SANDBOX_PENDING_SECONDS = env.float("PPOB_SANDBOX_PENDING_SECONDS", default=20.0)
+PPOB_SANDBOX_DEPOSIT = env.str("PPOB_SANDBOX_DEPOSIT", default="50000000")
+# The protocol's rules: never call about one transaction twice within the cooldown; check
+# pending ones until they are this old, then hand them to the head office's review queue.
+PPOB_RECHECK_COOLDOWN_SECONDS = env.int("PPOB_RECHECK_COOLDOWN_SECONDS", default=60)
+PPOB_PENDING_MAX_AGE_HOURS = env.int("PPOB_PENDING_MAX_AGE_HOURS", default=7 * 24)
+PPOB_INQUIRY_VALID_MINUTES = env.int("PPOB_INQUIRY_VALID_MINUTES", default=30)
+# The head office's deposit at the provider: alert under the first, refuse sales that would
+# take it under the second (rupiah).
+PPOB_DEPOSIT_ALERT_BELOW = env.str("PPOB_DEPOSIT_ALERT_BELOW", default="5000000")
+PPOB_DEPOSIT_FLOOR = env.str("PPOB_DEPOSIT_FLOOR", default="500000")
+# The secondary cooperative whose books take PPOB's cost and margin: its slug, or empty for
+# the one cooperative of kind "sekunder".
+PPOB_SECONDARY_SLUG = env.str("PPOB_SECONDARY_SLUG", default="")
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "ppob-reconcile": {
+            "task": "ppob.tasks.purchases_reconcile",
+            "schedule": 30.0,
+            "options": {"expires": 25},
+        },
+        "ppob-deposit-refresh": {
+            "task": "ppob.tasks.deposit_refresh",
+            "schedule": 300.0,
+            "options": {"expires": 280},
+        },
+        # The price list is rate-limited and 10-15 minutes stale at best.
+        "ppob-catalogue-sync": {
+            "task": "ppob.tasks.catalogue_sync",
+            "schedule": 1800.0,
+            "options": {"expires": 1700},
+        },
+        # Close last month's settlement of every cooperative, for central billing.
+        "ppob-settlements-close": {
+            "task": "ppob.tasks.settlements_close",
+            "schedule": crontab(day_of_month="1", hour=2, minute=0),
+        },
+    }
+)
+# --- end of PPOB ---------------------------------------------------------------------------
 
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default=DJANGO_ENV)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("headoffice.urls")),
     path("api/", include("headoffice.api_urls")),
+    path("ppob/", include("ppob.urls")),
 ]

@@ -10,5 +10,6 @@ urlpatterns = [
     # "home" (LOGIN_REDIRECT_URL) names each host's own home page.
     path("", home, name="home"),
     path("", include("tenants.urls")),
+    path("api/ppob/", include("ppob.api_urls")),
     path("api/", include("tenants.api_urls")),
 ]

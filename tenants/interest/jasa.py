@@ -3,8 +3,9 @@ the end of the month (docs: domain/koperasi.md).
 
 An account's balance history is its savings transactions (by their Asia/Jakarta day) plus
 the jasa lines of earlier runs (on the last day of their month): a jasa run credits every
-account under one journal entry, and SavingsTransaction.journal_entry is one-to-one, so
-the run's JasaLine rows are the credits' record.
+account under one journal entry, and the run's JasaLine rows (with each month's
+breakdown) are the credits' record; the member's history shows them as movements
+(tenants.interest.selectors).
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from tenants.ledger.actors import actor_id
 from tenants.ledger.periods import business_today
 from tenants.ledger.posting import Line, journal_post
 from tenants.ledger.tenancy import require_cooperative
+from tenants.loans.selectors import member_has_open_loans
 from tenants.models import (
     Member,
     MemberStatus,
@@ -46,8 +47,9 @@ def resignation_settle(
     credit Kas (or the member's Simpanan Sukarela), and close the pokok and wajib accounts.
 
     Refused (nothing written) unless the member has left (resigned, died: paid to the
-    heirs, or was expelled); while a time deposit of
-    theirs is still running; while any of their savings is held for an outstanding
+    heirs, or was expelled); while a loan of theirs is open (an application awaiting its
+    decision or payout, or a loan not paid off); while a time deposit of theirs is still
+    running; while any of their savings is held for an outstanding
     obligation (``reserved`` > 0, e.g. loan collateral). Locks the member's savings
     accounts in id order, then the ledger. Settling again returns the first settlement.
     """
@@ -81,6 +83,11 @@ def resignation_settle(
                         "can be paid out."
                     ),
                     code="member_not_resigned",
+                )
+            if member_has_open_loans(current):
+                raise ResignationRefused(
+                    _("Settle the member's loans first: an application or a loan is still open."),
+                    code="open_loan",
                 )
             if TermDeposit.objects.filter(member=current, status=TermDepositStatus.ACTIVE).exists():
                 raise ResignationRefused(

@@ -72,19 +72,25 @@ def _pending_exists() -> bool:
     return JournalEntry.objects.filter(seq__isnull=True).exists()
 
 
-def entry_rows(entry_ids: Iterable[int], entries: Iterable[dict[str, Any]]) -> list[EntryRow]:
-    """EntryRow (the hashed content) for entries given as dicts of ENTRY_FIELDS."""
-    ids = list(entry_ids)
+def entry_postings(entry_ids: Iterable[int]) -> dict[int, list[PostingRow]]:
+    """The lines of the given entries as hashed (PostingRow), in line order, by entry id.
+    An entry without lines is missing from the answer."""
     postings: dict[int, list[PostingRow]] = defaultdict(list)
     with connection.cursor() as cur:
         cur.execute(
             f"SELECT p.entry_id, p.line_no, a.code, p.debit, p.credit, p.member_ref "
             f"FROM {Posting._meta.db_table} p JOIN {Account._meta.db_table} a "
             "ON a.id = p.account_id WHERE p.entry_id = ANY(%s) ORDER BY p.entry_id, p.line_no",
-            [ids],
+            [list(entry_ids)],
         )
         for entry_id, line_no, code, debit, credit, member_ref in cur.fetchall():
             postings[entry_id].append(PostingRow(line_no, code, debit, credit, member_ref))
+    return postings
+
+
+def entry_rows(entry_ids: Iterable[int], entries: Iterable[dict[str, Any]]) -> list[EntryRow]:
+    """EntryRow (the hashed content) for entries given as dicts of ENTRY_FIELDS."""
+    postings = entry_postings(entry_ids)
     return [
         EntryRow(
             id=e["id"],
@@ -95,7 +101,7 @@ def entry_rows(entry_ids: Iterable[int], entries: Iterable[dict[str, Any]]) -> l
             created_by_id=e["created_by_id"],
             created_at=e["created_at"],
             reversal_of_id=e["reversal_of_id"],
-            postings=tuple(postings[e["id"]]),
+            postings=tuple(postings.get(e["id"], ())),
         )
         for e in entries
     ]
@@ -154,20 +160,28 @@ def _seal_batch(batch_size: int) -> int:
     last_seq, previous, last_sealed_at = head if head else (0, GENESIS_HASH, None)
     # Sealing times never go backwards along the chain, so each day is one seq range.
     sealed_at = max(now, last_sealed_at) if last_sealed_at else now
-    updates: list[Any] = []
+    ids: list[int] = []
+    seqs: list[int] = []
+    digests: list[str] = []
+    chained: list[str] = []
     for offset, row in enumerate(entry_rows([e["id"] for e in pending], pending), start=1):
         seq = last_seq + offset
         digest = entry_hash(row, seq=seq, sealed_at=sealed_at)
         previous = chain_next(previous, digest)
-        updates += [row.id, seq, digest, previous, sealed_at]
-    values = ", ".join(["(%s::bigint, %s::bigint, %s, %s, %s::timestamptz)"] * len(pending))
+        ids.append(row.id)
+        seqs.append(seq)
+        digests.append(digest)
+        chained.append(previous)
     with connection.cursor() as cur:
+        # The batch as four arrays (one sealing time): cheaper to send and to parse than
+        # a VALUES row per entry.
         cur.execute(
             f"UPDATE {table} AS e SET seq = v.seq, entry_hash = v.entry_hash, "
-            "chain_hash = v.chain_hash, sealed_at = v.sealed_at "
-            f"FROM (VALUES {values}) AS v(id, seq, entry_hash, chain_hash, sealed_at) "
+            "chain_hash = v.chain_hash, sealed_at = %s::timestamptz "
+            "FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[]) "
+            "AS v(id, seq, entry_hash, chain_hash) "
             "WHERE e.id = v.id AND e.seq IS NULL",
-            updates,
+            [sealed_at, ids, seqs, digests, chained],
         )
         if cur.rowcount != len(pending):
             raise ChainError(_("The chain changed while sealing; try again."))

@@ -15,23 +15,38 @@ It names the first bad entry (id, seq, day) when there is one.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
+from django.db import connection
 from django_tenants.utils import tenant_context
 from notary.selectors import roots_of
 from notary.services import GENESIS_ROOT, root_chain
 from registry.models import Cooperative
 
-from tenants.ledger.chain import ENTRY_FIELDS, entry_rows
-from tenants.ledger.hashing import GENESIS_HASH, MerkleAccumulator, chain_next, entry_hash
+from tenants.ledger.chain import ENTRY_FIELDS, entry_postings
+from tenants.ledger.hashing import (
+    GENESIS_HASH,
+    EntryRow,
+    MerkleAccumulator,
+    PostingRow,
+    chain_next,
+    entry_hash,
+)
 from tenants.ledger.periods import business_day_of
 from tenants.ledger.posting import ledger_check_balances
 from tenants.ledger.tenancy import require_cooperative
 from tenants.models import JournalEntry
 
-BATCH = 2000
+BATCH = 5000  # entries per round trip
+# The next BATCH sealed entries after a seq: ENTRY_FIELDS, then the seal.
+_BATCH_SQL = (
+    f"SELECT {', '.join(ENTRY_FIELDS)}, seq, entry_hash, chain_hash, sealed_at "
+    f"FROM {JournalEntry._meta.db_table} WHERE seq > %s ORDER BY seq LIMIT %s"
+)
 MAX_PROBLEMS = 100
 
 
@@ -112,72 +127,111 @@ def ledger_verify(cooperative: Cooperative) -> VerifyReport:
 def _check_entries(report: VerifyReport) -> dict[date, MerkleAccumulator]:
     """Walk the chain; return each sealing day's Merkle accumulator of recomputed hashes."""
     days: dict[date, MerkleAccumulator] = defaultdict(MerkleAccumulator)
-    expected_seq = 1
-    previous_chain = GENESIS_HASH
-    last_seq = 0
-    while True:
-        batch = list(
-            JournalEntry.objects.filter(seq__gt=last_seq)
-            .order_by("seq")
-            .values(*ENTRY_FIELDS, "seq", "entry_hash", "chain_hash", "sealed_at")[:BATCH]
+    state = _Walk()
+    with connection.cursor() as cur:
+        while True:
+            cur.execute(_BATCH_SQL, [state.last_seq, BATCH])
+            batch = cur.fetchall()
+            if not batch:
+                return days
+            # The lines as sealing reads them (chain.entry_rows), in one query per batch.
+            postings = entry_postings([e[0] for e in batch])
+            for entry in batch:
+                _check_entry(report, days, state, entry, postings.get(entry[0], ()))
+
+
+class _Walk:
+    """Where the walk along the chain is, and the last sealing time's business day (the
+    entries of one sealing batch share their sealing time)."""
+
+    __slots__ = ("expected_seq", "last_day", "last_sealed_at", "last_seq", "previous_chain")
+
+    def __init__(self) -> None:
+        self.expected_seq = 1
+        self.previous_chain = GENESIS_HASH
+        self.last_seq = 0
+        self.last_sealed_at: datetime | None = None
+        self.last_day: date | None = None
+
+
+def _check_entry(
+    report: VerifyReport,
+    days: dict[date, MerkleAccumulator],
+    state: _Walk,
+    e: tuple[Any, ...],
+    postings: Sequence[PostingRow],
+) -> None:
+    entry_id, seq, stored_hash, stored_chain, sealed_at = e[0], e[8], e[9], e[10], e[11]
+    row = EntryRow(
+        id=entry_id,
+        entry_date=e[1],
+        description=e[2],
+        kind=e[3],
+        idempotency_key=e[4],
+        created_by_id=e[5],
+        created_at=e[6],
+        reversal_of_id=e[7],
+        postings=tuple(postings),
+    )
+    if sealed_at != state.last_sealed_at:
+        state.last_sealed_at, state.last_day = sealed_at, business_day_of(sealed_at)
+    day = state.last_day
+    assert day is not None
+    if seq != state.expected_seq:
+        report.add(
+            Problem(
+                "seq_gap",
+                f"{_where(row, seq, day)}: seq {state.expected_seq}..{seq - 1} missing",
+                row.id,
+                seq,
+                day,
+            )
         )
-        if not batch:
-            return days
-        stored = {e["id"]: e for e in batch}
-        for row in entry_rows(stored, batch):
-            e = stored[row.id]
-            seq, sealed_at = e["seq"], e["sealed_at"]
-            day = business_day_of(sealed_at)
-            where = f"entry {row.id} (seq {seq}, sealed {day})"
-            if seq != expected_seq:
-                report.add(
-                    Problem(
-                        "seq_gap",
-                        f"{where}: seq {expected_seq}..{seq - 1} missing",
-                        row.id,
-                        seq,
-                        day,
-                    )
-                )
-            debit = sum((p.debit for p in row.postings), Decimal(0))
-            credit = sum((p.credit for p in row.postings), Decimal(0))
-            if len(row.postings) < 2 or debit != credit:
-                report.add(
-                    Problem(
-                        "unbalanced",
-                        f"{where}: {len(row.postings)} lines, debit {debit}, credit {credit}",
-                        row.id,
-                        seq,
-                        day,
-                    )
-                )
-            recomputed = entry_hash(row, seq=seq, sealed_at=sealed_at)
-            if recomputed != e["entry_hash"]:
-                report.add(
-                    Problem(
-                        "entry_hash",
-                        f"{where}: its rows hash to {recomputed[:16]}..., "
-                        f"the sealed hash is {(e['entry_hash'] or '')[:16]}...",
-                        row.id,
-                        seq,
-                        day,
-                    )
-                )
-            if e["chain_hash"] != chain_next(previous_chain, e["entry_hash"] or ""):
-                report.add(
-                    Problem(
-                        "chain_hash",
-                        f"{where}: chain hash does not follow from the previous entry",
-                        row.id,
-                        seq,
-                        day,
-                    )
-                )
-            days[day].add(recomputed)
-            previous_chain = e["chain_hash"] or ""
-            expected_seq = seq + 1
-            last_seq = seq
-            report.entries_checked += 1
+    debit = credit = Decimal(0)
+    for p in postings:
+        debit += p.debit
+        credit += p.credit
+    if len(postings) < 2 or debit != credit:
+        report.add(
+            Problem(
+                "unbalanced",
+                f"{_where(row, seq, day)}: {len(postings)} lines, debit {debit}, credit {credit}",
+                row.id,
+                seq,
+                day,
+            )
+        )
+    recomputed = entry_hash(row, seq=seq, sealed_at=sealed_at)
+    if recomputed != stored_hash:
+        report.add(
+            Problem(
+                "entry_hash",
+                f"{_where(row, seq, day)}: its rows hash to {recomputed[:16]}..., "
+                f"the sealed hash is {(stored_hash or '')[:16]}...",
+                row.id,
+                seq,
+                day,
+            )
+        )
+    if stored_chain != chain_next(state.previous_chain, stored_hash or ""):
+        report.add(
+            Problem(
+                "chain_hash",
+                f"{_where(row, seq, day)}: chain hash does not follow from the previous entry",
+                row.id,
+                seq,
+                day,
+            )
+        )
+    days[day].add(recomputed)
+    state.previous_chain = stored_chain or ""
+    state.expected_seq = seq + 1
+    state.last_seq = seq
+    report.entries_checked += 1
+
+
+def _where(row: EntryRow, seq: int, day: date) -> str:
+    return f"entry {row.id} (seq {seq}, sealed {day})"
 
 
 def _check_days(

@@ -1,6 +1,6 @@
 """A member's own API under /api/anggota/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from tenants.memberweb import api
 
@@ -10,5 +10,7 @@ urlpatterns = [
     path("riwayat/", api.HistoryView.as_view(), name="history"),
     path("tunggakan-wajib/", api.ArrearsView.as_view(), name="arrears"),
     path("jasa/", api.JasaView.as_view(), name="jasa"),
+    path("laporan/", api.StatementView.as_view(), name="statement"),
     path("bukti/<int:entry_id>/", api.ProofView.as_view(), name="proof"),
+    path("pinjaman/", include("tenants.loans.api_urls")),
 ]

@@ -9,15 +9,23 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 from money.rupiah import round_rupiah
 from notary.selectors import root_on
 
+from tenants.interest.selectors import (
+    JASA,
+    Movement,
+    ProductStatement,
+    savings_movements,
+    savings_statement,
+)
 from tenants.ledger.chain import entry_day, merkle_proof
 from tenants.ledger.hashing import proof_verify
-from tenants.ledger.periods import business_day_of, business_today, day_bounds
+from tenants.ledger.periods import business_today
+from tenants.models import JasaLine as JasaCredit
 from tenants.models import (
     JournalEntry,
     Member,
@@ -44,12 +52,20 @@ def member_balances(member: Member) -> list[SavingsAccount]:
 
 
 def member_transactions(member: Member) -> QuerySet[SavingsTransaction]:
-    """The member's savings transactions, newest first, with their journal entries."""
+    """The member's savings transactions only, newest first, with their journal entries
+    (the history pages show member_movements, which has every movement)."""
     return (
         SavingsTransaction.objects.filter(account__member=member)
         .select_related("account__product", "journal_entry")
         .order_by("-created_at", "-id")
     )
+
+
+def member_movements(member: Member) -> list[Movement]:
+    """Every movement of the member's money, newest first: deposits and withdrawals, the
+    monthly jasa on sukarela, time deposits placed and settled, pokok and wajib returned;
+    each with its product's balance after it (tenants.interest.selectors)."""
+    return savings_movements(member.pk)[::-1]
 
 
 # ---- wajib arrears -----------------------------------------------------------------
@@ -116,6 +132,8 @@ class JasaBreakdown:
     lines: list[JasaLine] = field(default_factory=list)
     exact_total: Decimal = ZERO
     total: Decimal = ZERO  # rounded down to the rupiah, only here
+    posted_on: date | None = None  # the day it was credited, once the month is posted
+    entry_id: int | None = None  # the run's journal entry, when something was credited
 
 
 def month_parse(text: str | None) -> tuple[int, int] | None:
@@ -133,16 +151,38 @@ def month_days(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _balance_before(account: SavingsAccount, day: date) -> Decimal:
-    """The account's balance at the end of the day before ``day``."""
-    start, _end = day_bounds(day)
-    last = (
-        SavingsTransaction.objects.filter(account=account, created_at__lt=start)
-        .order_by("-created_at", "-id")
-        .values_list("balance_after", flat=True)
+def _jasa_posted(account: SavingsAccount, year: int, month: int) -> JasaBreakdown | None:
+    """The month's jasa as it was posted (the run's own record of the balance runs), so
+    the page shows exactly what was credited; None before the month's run."""
+    credit = (
+        JasaCredit.objects.filter(account=account, run__year=year, run__month=month)
+        .select_related("run")
         .first()
     )
-    return last if last is not None else ZERO
+    if credit is None:
+        return None
+    run = credit.run
+    result = JasaBreakdown(
+        year=year,
+        month=month,
+        rate_percent=credit.rate_percent,
+        through=run.entry_date,
+        exact_total=credit.balance_days * credit.rate_percent / 100 / DAYS_IN_YEAR,
+        total=credit.amount,
+        posted_on=run.entry_date,
+        entry_id=run.journal_entry_id if credit.amount > 0 else None,
+    )
+    for item in credit.breakdown:
+        result.lines.append(
+            JasaLine(
+                date.fromisoformat(item["from"]),
+                date.fromisoformat(item["to"]),
+                int(item["days"]),
+                Decimal(item["balance"]),
+                Decimal(item["jasa"]),
+            )
+        )
+    return result
 
 
 def jasa_breakdown(
@@ -151,27 +191,34 @@ def jasa_breakdown(
     """How the month's jasa on sukarela is computed: the end-of-day balance of each day of
     the month (through today for the current month), grouped into runs of equal balance,
     each earning balance x days x rate / 365; rounded down to the rupiah only at the total.
-    None when the member has no sukarela account or the month has not begun."""
+    Once the month's jasa is posted, the lines the run recorded and the amount credited.
+    The balance counts the jasa credited for earlier months, as the run does
+    (tenants.interest.jasa). None when the member has no sukarela account or the month
+    has not begun."""
     account = savings_accounts_of(member).filter(kind=SavingsKind.SUKARELA).first()
     first, last = month_days(year, month)
     today = today or business_today()
     if account is None or first > today:
         return None
+    posted = _jasa_posted(account, year, month)
+    if posted is not None:
+        return posted
     through = min(last, today)
     rate = account.product.annual_rate_percent
-    balance = _balance_before(account, first)
-    start, _s = day_bounds(first)
-    _e, end = day_bounds(through)
+    running = opening = ZERO
     closing: dict[date, Decimal] = {}
-    for created_at, after in (
-        SavingsTransaction.objects.filter(
-            account=account, created_at__gte=start, created_at__lt=end
-        )
-        .order_by("created_at", "id")
-        .values_list("created_at", "balance_after")
-    ):
-        closing[business_day_of(created_at)] = after
+    for movement in savings_movements(member.pk):
+        if movement.account_id != account.pk or movement.day > through:
+            continue
+        if movement.kind == JASA and movement.day >= first:
+            continue  # the month's own jasa is not part of its balance
+        running += movement.amount
+        if movement.day < first:
+            opening = running
+        else:
+            closing[movement.day] = running
     result = JasaBreakdown(year=year, month=month, rate_percent=rate, through=through)
+    balance = opening
     run_start = first
     day = first
     while day <= through:
@@ -192,31 +239,11 @@ def jasa_breakdown(
 # ---- statement -----------------------------------------------------------------------
 
 
-@dataclass
-class StatementAccount:
-    account: SavingsAccount
-    opening: Decimal
-    closing: Decimal
-    transactions: list[SavingsTransaction]
-
-
-def member_statement(member: Member, year: int, month: int) -> list[StatementAccount]:
-    """Per savings account: the balance before the month, its transactions in the month
-    (Asia/Jakarta) and the balance after."""
+def member_statement(member: Member, year: int, month: int) -> list[ProductStatement]:
+    """Per savings product: the balance before the month, every movement in the month
+    (Asia/Jakarta) with the balance after it, and the balance after the month."""
     first, last = month_days(year, month)
-    start, _s = day_bounds(first)
-    _e, end = day_bounds(last)
-    statement = []
-    for account in member_balances(member):
-        opening = _balance_before(account, first)
-        rows = list(
-            SavingsTransaction.objects.filter(
-                account=account, created_at__gte=start, created_at__lt=end
-            ).order_by("created_at", "id")
-        )
-        closing = rows[-1].balance_after if rows else opening
-        statement.append(StatementAccount(account, opening, closing, rows))
-    return statement
+    return savings_statement(member.pk, first, last)
 
 
 # ---- verification of journal entries --------------------------------------------------
@@ -250,12 +277,37 @@ def entry_statuses(transactions: list[SavingsTransaction], cooperative: Any) -> 
     return statuses
 
 
+def movement_statuses(movements: list[Movement], cooperative: Any) -> dict[int, str]:
+    """entry id -> status of the movements' journal entries, one query for the entries and
+    one notary look-up per day."""
+    ids = {m.entry_id for m in movements if m.entry_id is not None}
+    entries = JournalEntry.objects.filter(pk__in=ids).only("pk", "seq", "sealed_at")
+    published: dict[date, bool] = {}
+    statuses: dict[int, str] = {}
+    for entry in entries:
+        if entry.seq is None or entry.sealed_at is None:
+            statuses[entry.pk] = PENDING
+            continue
+        day = entry_day(entry)
+        if day not in published:
+            published[day] = root_on(cooperative, day) is not None
+        statuses[entry.pk] = PUBLISHED if published[day] else SEALED
+    return statuses
+
+
 def member_entry_get(member: Member, entry_id: int) -> JournalEntry:
-    """A journal entry that moved one of the member's own savings accounts; 404 otherwise
-    (another member's entry looks exactly like one that does not exist)."""
-    entry = JournalEntry.objects.filter(
-        pk=entry_id, savings_transaction__account__member=member
-    ).first()
+    """A journal entry that moved the member's own savings: a savings transaction of
+    theirs, a jasa run that credited them, one of their time deposits placed or paid out,
+    their resignation payout. 404 otherwise (another member's entry looks exactly like one
+    that does not exist)."""
+    mine = (
+        Q(savings_transactions__account__member=member)
+        | Q(jasa_run__lines__account__member=member, jasa_run__lines__amount__gt=0)
+        | Q(term_deposit_opened__member=member)
+        | Q(term_deposit_paid__member=member)
+        | Q(resignation_settlement__member=member)
+    )
+    entry = JournalEntry.objects.filter(mine, pk=entry_id).distinct().first()
     if entry is None:
         raise Http404(_("No such transaction of yours."))
     return entry

@@ -1,6 +1,6 @@
 """A member's own pages under /anggota/ (the home page is tenants:member_home)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from tenants.memberweb import views
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("jasa/", views.jasa, name="jasa"),
     path("laporan/", views.statement, name="statement"),
     path("bukti/<int:entry_id>/", views.proof, name="proof"),
+    path("shu/", include("tenants.shu.member_urls")),
+    path("rat/", include("tenants.rat.member_urls")),
+    path("pinjaman/", include("tenants.loans.member_urls")),
 ]

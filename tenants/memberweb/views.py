@@ -67,11 +67,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @member_required()
 def history(request: HttpRequest) -> HttpResponse:
     member = _member(request)
-    page = Paginator(selectors.member_transactions(member), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    statuses = selectors.entry_statuses(list(page), access.current_cooperative())
-    rows = [(row, statuses[row.journal_entry_id]) for row in page]
+    page = Paginator(selectors.member_movements(member), PER_PAGE).get_page(request.GET.get("page"))
+    movements = list(page)
+    statuses = selectors.movement_statuses(movements, access.current_cooperative())
+    rows = [(m, statuses.get(m.entry_id) if m.entry_id else None) for m in movements]
     return render(request, "memberweb/history.html", {"page_obj": page, "rows": rows})
 
 
@@ -90,10 +89,15 @@ def jasa(request: HttpRequest) -> HttpResponse:
     member = _member(request)
     year, month = _month(request)
     breakdown = selectors.jasa_breakdown(member, year, month)
+    status = None
+    if breakdown is not None and breakdown.entry_id is not None:
+        status = selectors.entry_status(
+            selectors.member_entry_get(member, breakdown.entry_id), access.current_cooperative()
+        )
     return render(
         request,
         "memberweb/jasa.html",
-        {"breakdown": breakdown, "month": f"{year}-{month:02d}"},
+        {"breakdown": breakdown, "month": f"{year}-{month:02d}", "status": status},
     )
 
 
@@ -101,15 +105,22 @@ def jasa(request: HttpRequest) -> HttpResponse:
 def statement(request: HttpRequest) -> HttpResponse:
     member = _member(request)
     year, month = _month(request)
-    if "unduh" not in request.GET:
-        return render(request, "memberweb/statement.html", {"month": f"{year}-{month:02d}"})
+    products = selectors.member_statement(member, year, month)
     cooperative = access.current_cooperative()
+    if "unduh" not in request.GET:
+        movements = [m for item in products for m in item.movements]
+        statuses = selectors.movement_statuses(movements, cooperative)
+        sections = [
+            (item, [(m, statuses.get(m.entry_id) if m.entry_id else None) for m in item.movements])
+            for item in products
+        ]
+        return render(
+            request,
+            "memberweb/statement.html",
+            {"month": f"{year}-{month:02d}", "sections": sections},
+        )
     pdf = statement_pdf(
-        cooperative=cooperative,
-        member=member,
-        year=year,
-        month=month,
-        accounts=selectors.member_statement(member, year, month),
+        cooperative=cooperative, member=member, year=year, month=month, accounts=products
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"simpanan-{member.member_number}-{year}-{month:02d}.pdf"

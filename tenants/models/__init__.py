@@ -12,6 +12,9 @@ from tenants.models.ledger import (
     PeriodStatus,
     Posting,
 )
+from tenants.models.loans import *  # noqa: F403  (products, loans, schedules, aging)
+from tenants.models.rat import *  # noqa: F403  (meetings, agenda, attendance, votes)
+from tenants.models.shu import *  # noqa: F403  (split versions, final runs, shares)
 from tenants.models.members import (
     Heir,
     HeirRelation,

@@ -35,6 +35,7 @@ from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
 from tenants.interest.arrears import WajibArrears, wajib_arrears_report
+from tenants.interest.selectors import savings_statement
 from tenants.ledger.reports import general_ledger as ledger_general_ledger
 from tenants.members.selectors import member_find_by_number
 from tenants.models import (
@@ -42,8 +43,6 @@ from tenants.models import (
     AccountType,
     Member,
     Posting,
-    SavingsAccount,
-    SavingsTransaction,
 )
 from tenants.reports.table import Column, Table
 
@@ -550,11 +549,11 @@ def equity_changes(*, date_from: date, date_to: date) -> EquityChanges:
 
 @dataclass(frozen=True)
 class MemberProductStatement:
-    account_id: int
+    product_id: int
     product: str
     opening: Decimal
-    deposits: Decimal
-    withdrawals: Decimal
+    deposits: Decimal  # every credit: deposits, jasa, time deposits placed, payouts in
+    withdrawals: Decimal  # every debit: withdrawals, time deposits settled, returns
     closing: Decimal
 
 
@@ -566,27 +565,15 @@ class MemberStatement:
 
 
 def member_statement(*, member_number: str, date_from: date, date_to: date) -> MemberStatement:
-    """A member's savings transactions in the range, per savings account (product), with
-    the opening and closing balance of each."""
+    """Every movement of a member's savings in the range, per savings product, with the
+    opening and closing balance of each and the balance after each line: deposits and
+    withdrawals, the monthly jasa on sukarela, time deposits placed and settled, pokok and
+    wajib returned (tenants.interest.selectors.savings_statement, the member's own
+    statement's lines)."""
     _check_range(date_from, date_to)
     member = member_find_by_number(member_number.strip())
     if member is None:
         raise ReportError(_("No member with number %(number)s.") % {"number": member_number})
-    txs = SavingsTransaction.objects.filter(account__member=member)
-    deposit, withdrawal = Q(kind="deposit"), Q(kind="withdrawal")
-    before = Q(journal_entry__entry_date__lt=date_from)
-    inside = Q(journal_entry__entry_date__gte=date_from, journal_entry__entry_date__lte=date_to)
-    totals = {
-        row["account_id"]: row
-        for row in txs.values("account_id")
-        .annotate(
-            od=Sum("amount", filter=before & deposit, default=ZERO),
-            ow=Sum("amount", filter=before & withdrawal, default=ZERO),
-            pd=Sum("amount", filter=inside & deposit, default=ZERO),
-            pw=Sum("amount", filter=inside & withdrawal, default=ZERO),
-        )
-        .order_by()
-    }
     table = Table(
         _("Member statement: %(number)s %(name)s")
         % {"number": member.member_number, "name": member.full_name},
@@ -600,41 +587,30 @@ def member_statement(*, member_number: str, date_from: date, date_to: date) -> M
         ],
     )
     products = []
-    in_range = (
-        txs.filter(inside)
-        .select_related("journal_entry")
-        .order_by("account_id", "journal_entry__entry_date", "id")
-    )
-    by_account: dict[int, list[SavingsTransaction]] = {}
-    for tx in in_range:
-        by_account.setdefault(tx.account_id, []).append(tx)
-    for account in (
-        SavingsAccount.objects.filter(member=member)
-        .select_related("product")
-        .order_by("product__code", "id")
-    ):
-        t = totals.get(account.pk, {"od": ZERO, "ow": ZERO, "pd": ZERO, "pw": ZERO})
-        opening = t["od"] - t["ow"]
-        closing = opening + t["pd"] - t["pw"]
+    for item in savings_statement(member.pk, date_from, date_to):
         products.append(
             MemberProductStatement(
-                account.pk, account.product.name, opening, t["pd"], t["pw"], closing
+                item.product_id,
+                item.product_name,
+                item.opening,
+                item.credits,
+                item.debits,
+                item.closing,
             )
         )
-        table.add(None, account.product.name, style="heading")
-        table.add(date_from, _("Opening balance"), None, None, opening, style="total")
-        balance = opening
-        for tx in by_account.get(account.pk, []):
-            is_deposit = tx.kind == "deposit"
-            balance += tx.amount if is_deposit else -tx.amount
+        table.add(None, item.product_name, style="heading")
+        table.add(date_from, _("Opening balance"), None, None, item.opening, style="total")
+        for movement in item.movements:
             table.add(
-                tx.journal_entry.entry_date,
-                tx.get_kind_display(),
-                tx.amount if is_deposit else None,
-                None if is_deposit else tx.amount,
-                balance,
+                movement.day,
+                movement.description,
+                movement.credit or None,
+                movement.debit or None,
+                movement.balance,
             )
-        table.add(date_to, _("Closing balance"), t["pd"], t["pw"], closing, style="total")
+        table.add(
+            date_to, _("Closing balance"), item.credits, item.debits, item.closing, style="total"
+        )
     return MemberStatement(member, products, table)
 
 

@@ -19,3 +19,9 @@ class DrawerAlreadyOpen(TellerError):
 
 class CountInvalid(TellerError):
     default_code = "count_invalid"
+
+
+class DrawerCloseRefused(TellerError):
+    """Closing another teller's drawer: not allowed, no such drawer, already closed."""
+
+    default_code = "drawer_close_refused"

@@ -114,3 +114,14 @@ class CounterForm(forms.Form):
 
     def chosen_account(self) -> SavingsAccount:
         return self.accounts[self.cleaned_data["account"]]
+
+
+class DrawerCloseForOtherForm(forms.Form):
+    """The board closes a teller's drawer for them: the cash counted, and why."""
+
+    closing_count = RupiahField(allow_zero=True, label=_("Cash counted in the drawer"))
+    note = forms.CharField(
+        label=_("Why you are closing it (e.g. the teller went home ill)"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

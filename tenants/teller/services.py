@@ -12,6 +12,7 @@ from audit.services import audit_record
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from identity import access
 
 from tenants.ledger.actors import actor_id
 from tenants.ledger.periods import business_today
@@ -20,7 +21,13 @@ from tenants.ledger.tenancy import require_cooperative
 from tenants.models import SavingsAccount, SavingsTransaction
 from tenants.models.teller import CashDrawer, CashDrawerMovement
 from tenants.savings.services import CASH_ACCOUNT, savings_deposit, savings_withdraw
-from tenants.teller.exceptions import CountInvalid, DrawerAlreadyOpen, DrawerNotOpen
+from tenants.teller.access import can_close_others_drawers
+from tenants.teller.exceptions import (
+    CountInvalid,
+    DrawerAlreadyOpen,
+    DrawerCloseRefused,
+    DrawerNotOpen,
+)
 from tenants.teller.selectors import drawer_totals
 
 ZERO = Decimal("0.00")
@@ -100,67 +107,131 @@ def drawer_close(*, actor: Any, closing_count: Decimal, note: str = "") -> CashD
     Locks the drawer row (FOR UPDATE), so no counter transaction can slip in between the
     sum and the close. Expected = opening count + deposits - withdrawals made through the
     drawer. A non-zero difference (counted - expected) is posted to the ledger: a surplus
-    debits Kas and credits other income, a shortage debits other expenses and credits Kas.
+    debits Kas and credits other income, a shortage debits other expenses and credits Kas
+    (docs/decisions/0010-cash-over-short.md).
     """
     require_cooperative()
     teller = _teller_id(actor)
     count = _count_check(closing_count)
     with transaction.atomic():
-        drawer = _drawer_lock(teller)
-        expected = drawer_totals(drawer).expected(drawer.opening_count)
-        difference = count - expected
-        entry = None
-        if difference != ZERO:
-            if difference > 0:
-                lines = [
-                    Line(CASH_ACCOUNT, debit=difference),
-                    Line(CASH_OVER_ACCOUNT, credit=difference),
-                ]
-                label = "Selisih lebih kas"
-            else:
-                lines = [
-                    Line(CASH_SHORT_ACCOUNT, debit=-difference),
-                    Line(CASH_ACCOUNT, credit=-difference),
-                ]
-                label = "Selisih kurang kas"
-            entry = journal_post(
-                actor=actor,
-                entry_date=business_today(),
-                description=f"{label} laci kas #{drawer.pk}",
-                lines=lines,
-                idempotency_key=f"teller-drawer-close:{drawer.pk}",
-                kind="cash_over_short",
+        drawer = (
+            CashDrawer.objects.select_for_update()
+            .filter(teller_id=teller, closed_at__isnull=True)
+            .first()
+        )
+        if drawer is None:
+            # Never opened, closed already, or closed for the teller by the board.
+            raise DrawerNotOpen(_("Your cash drawer is not open."), code="drawer_not_open")
+        return _close(actor=actor, drawer=drawer, count=count, note=(note or "").strip())
+
+
+def drawer_close_for(
+    *, actor: Any, drawer_id: int, closing_count: Decimal, note: str
+) -> CashDrawer:
+    """Close another teller's open drawer for them (e.g. the teller went home ill), with
+    the cash counted in it and a note saying why. Only the board (pengurus) and the
+    manager (manajer) may (tenants.teller.access). The difference is worked out and booked
+    exactly as at the teller's own close (drawer_close); the audit row and the journal
+    entry record who closed it, the audit row also for whom.
+
+    Locks the drawer row (FOR UPDATE) as the teller's own requests do, so a deposit at the
+    teller's desk, the teller's own close and this one queue on it: whichever closes first
+    wins, and the other is refused (DrawerCloseRefused / DrawerNotOpen) with nothing
+    written.
+    """
+    require_cooperative()
+    if actor_id(actor) is None or not can_close_others_drawers(actor, access.current_cooperative()):
+        raise DrawerCloseRefused(
+            _("Only the board or the manager may close another teller's cash drawer."),
+            code="not_allowed",
+        )
+    count = _count_check(closing_count)
+    text = (note or "").strip() if isinstance(note, str) else ""
+    if not text:
+        raise DrawerCloseRefused(
+            _("Write a note saying why you are closing this drawer for the teller."),
+            code="note_required",
+        )
+    if len(text) > NOTE_MAX:
+        raise DrawerCloseRefused(
+            _("The note is too long (at most 500 characters)."), code="note_too_long"
+        )
+    if not isinstance(drawer_id, int) or isinstance(drawer_id, bool):
+        raise DrawerCloseRefused(_("No cash drawer has this number."), code="drawer_not_found")
+    with transaction.atomic():
+        drawer = CashDrawer.objects.select_for_update().filter(pk=drawer_id).first()
+        if drawer is None:
+            raise DrawerCloseRefused(_("No cash drawer has this number."), code="drawer_not_found")
+        if drawer.closed_at is not None:
+            raise DrawerCloseRefused(
+                _("This cash drawer is already closed."), code="drawer_already_closed"
             )
-        drawer.closed_at = timezone.now()
-        drawer.closing_count = count
-        drawer.expected = expected
-        drawer.difference = difference
-        drawer.difference_entry = entry
-        extra = (note or "").strip()[:NOTE_MAX]
-        if extra:
-            drawer.note = f"{drawer.note}\n{extra}".strip()[: NOTE_MAX * 2]
-        drawer.save(
-            update_fields=[
-                "closed_at",
-                "closing_count",
-                "expected",
-                "difference",
-                "difference_entry",
-                "note",
+        return _close(actor=actor, drawer=drawer, count=count, note=text)
+
+
+def _close(*, actor: Any, drawer: CashDrawer, count: Decimal, note: str) -> CashDrawer:
+    """Close a drawer locked by the caller (inside its transaction): the expected cash, the
+    difference and its over/short entry, the note, the audit row."""
+    expected = drawer_totals(drawer).expected(drawer.opening_count)
+    difference = count - expected
+    entry = None
+    if difference != ZERO:
+        if difference > 0:
+            lines = [
+                Line(CASH_ACCOUNT, debit=difference),
+                Line(CASH_OVER_ACCOUNT, credit=difference),
             ]
-        )
-        audit_record(
+            label = "Selisih lebih kas"
+        else:
+            lines = [
+                Line(CASH_SHORT_ACCOUNT, debit=-difference),
+                Line(CASH_ACCOUNT, credit=-difference),
+            ]
+            label = "Selisih kurang kas"
+        entry = journal_post(
             actor=actor,
-            action="teller.drawer.close",
-            obj=drawer,
-            summary=f"Tutup laci kas #{drawer.pk}",
-            data={
-                "closing_count": f"{count:.2f}",
-                "expected": f"{expected:.2f}",
-                "difference": f"{difference:.2f}",
-                "journal_entry": entry.pk if entry else None,
-            },
+            entry_date=business_today(),
+            description=f"{label} laci kas #{drawer.pk}",
+            lines=lines,
+            idempotency_key=f"teller-drawer-close:{drawer.pk}",
+            kind="cash_over_short",
         )
+    drawer.closed_at = timezone.now()
+    drawer.closing_count = count
+    drawer.expected = expected
+    drawer.difference = difference
+    drawer.difference_entry = entry
+    extra = note[:NOTE_MAX]
+    if extra:
+        drawer.note = f"{drawer.note}\n{extra}".strip()[: NOTE_MAX * 2]
+    drawer.save(
+        update_fields=[
+            "closed_at",
+            "closing_count",
+            "expected",
+            "difference",
+            "difference_entry",
+            "note",
+        ]
+    )
+    closer = actor_id(actor)
+    for_other = closer != drawer.teller_id
+    audit_record(
+        actor=actor,
+        action="teller.drawer.close",
+        obj=drawer,
+        summary=f"Tutup laci kas #{drawer.pk}" + (" untuk kasir" if for_other else ""),
+        data={
+            "teller": drawer.teller_id,
+            "closed_by": closer,
+            "for_other": for_other,
+            "closing_count": f"{count:.2f}",
+            "expected": f"{expected:.2f}",
+            "difference": f"{difference:.2f}",
+            "journal_entry": entry.pk if entry else None,
+            "note": extra,
+        },
+    )
     return drawer
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,20 +20,35 @@ from tenants.members.selectors import member_find_by_number
 from tenants.models import Member
 from tenants.savings.selectors import savings_accounts_of
 from tenants.teller import selectors, services
-from tenants.teller.forms import CounterForm, DrawerCloseForm, DrawerOpenForm, MemberLookupForm
+from tenants.teller.access import can_close_others_drawers
+from tenants.teller.exceptions import DrawerCloseRefused
+from tenants.teller.forms import (
+    CounterForm,
+    DrawerCloseForm,
+    DrawerCloseForOtherForm,
+    DrawerOpenForm,
+    MemberLookupForm,
+)
 from tenants.teller.receipts import name_mask, receipt_data, receipt_pdf
 
 
 def _desk_context(request: HttpRequest) -> dict[str, Any]:
     drawer = selectors.drawer_open_of(request.user.pk)
     totals = selectors.drawer_totals(drawer) if drawer is not None else None
+    recent = selectors.drawers_recent(request.user.pk, limit=5)
+    closers = selectors.drawer_closers(recent)
+    cooperative = access.current_cooperative()
+    last = recent[0] if recent and drawer is None else None
     return {
         "drawer": drawer,
         "totals": totals,
         "expected": totals.expected(drawer.opening_count) if drawer and totals else None,
         "movements": selectors.drawer_movements(drawer)[:20] if drawer is not None else [],
-        "recent": selectors.drawers_recent(request.user.pk, limit=5),
-        "can_write": access.can_write_in(request.user, access.current_cooperative()),
+        "recent": [(d, closers.get(d.pk)) for d in recent],
+        # The teller's last drawer, when the board closed it for them.
+        "closed_for_me": (last, closers[last.pk]) if last and last.pk in closers else None,
+        "can_write": access.can_write_in(request.user, cooperative),
+        "can_supervise": can_close_others_drawers(request.user, cooperative),
         "open_form": DrawerOpenForm(),
         "close_form": DrawerCloseForm(),
         "lookup_form": MemberLookupForm(),
@@ -79,6 +94,54 @@ def drawer_close_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your cash drawer is closed."))
             return render(request, "teller/closed.html", {"drawer": drawer})
     return _desk(request, status=400, close_form=form)
+
+
+def _drawers(
+    request: HttpRequest,
+    *,
+    status: int = 200,
+    failed: tuple[int, DrawerCloseForOtherForm] | None = None,
+) -> HttpResponse:
+    """The board's page of every open drawer, each with its close form (the one that
+    failed keeps its input and errors)."""
+    rows = [
+        (
+            item,
+            failed[1]
+            if failed and failed[0] == item.drawer.pk
+            else DrawerCloseForOtherForm(prefix=f"d{item.drawer.pk}"),
+        )
+        for item in selectors.drawers_open()
+    ]
+    stale = failed[1] if failed and failed[0] not in {i.drawer.pk for i, _f in rows} else None
+    return render(request, "teller/drawers.html", {"rows": rows, "stale": stale}, status=status)
+
+
+@staff_required(board=True)
+def drawers_view(request: HttpRequest) -> HttpResponse:
+    return _drawers(request)
+
+
+@staff_required(board=True)
+@require_POST
+def drawer_close_for_view(request: HttpRequest, pk: int) -> HttpResponse:
+    form = DrawerCloseForOtherForm(request.POST, prefix=f"d{pk}")
+    if form.is_valid():
+        try:
+            drawer = services.drawer_close_for(
+                actor=request.user, drawer_id=pk, **form.cleaned_data
+            )
+        except DrawerCloseRefused as exc:
+            form.add_error(None, exc)
+            if exc.code == "not_allowed":
+                raise PermissionDenied from exc
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The teller's cash drawer is closed."))
+            teller = selectors.teller_name(drawer.teller_id)
+            return render(request, "teller/closed.html", {"drawer": drawer, "teller": teller})
+    return _drawers(request, status=400, failed=(pk, form))
 
 
 def _member_context(member: Member) -> dict[str, Any]:

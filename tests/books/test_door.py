@@ -96,12 +96,12 @@ def test_a_cooperative_cannot_call_its_own_door_as_another(pintu, account):
         reserve(pintu, account, "1000", caller="cooperative:pintu")
 
 
-def test_only_billing_and_cooperatives_post_entries(pintu, alpha, nothing_written):
+def test_only_billing_ppob_and_cooperatives_post_entries(pintu, alpha, nothing_written):
     lines = [("1101", D(5000), D(0)), ("2110", D(0), D(5000))]
     with nothing_written(pintu), pytest.raises(CallerRefused) as refused:
         books.intercooperative_entry_post(
             pintu,
-            "ppob",
+            "retail",
             lines=lines,
             description="x",
             idempotency_key=key(),

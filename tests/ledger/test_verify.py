@@ -136,3 +136,30 @@ def test_a_deleted_entry_leaves_a_gap(books, published):
 def test_an_unknown_cooperative_fails_the_command(db):
     with pytest.raises(CommandError):
         call_command("ledger_verify", "no-such-cooperative", stdout=StringIO())
+
+
+def test_the_walk_continues_across_batches_and_finds_a_lineless_entry(
+    books, published, monkeypatch
+):
+    # given: verification reads two entries per round trip, and an entry of the second
+    # day lost all its lines (behind the triggers' back)
+    monkeypatch.setattr("tenants.ledger.verify.BATCH", 2)
+    day = max(d for d in published if d < business_today())
+    victim = published[day][3]
+    sql("ALTER TABLE ledger_posting DISABLE TRIGGER ledger_posting_guard")
+    sql("DELETE FROM ledger_posting WHERE entry_id = %s", [victim.pk])
+    sql("ALTER TABLE ledger_posting ENABLE TRIGGER ledger_posting_guard")
+    # when
+    report = ledger_verify(books)
+    # then: every entry is checked once, in seq order, and the victim is named
+    assert report.entries_checked == 9
+    assert (report.days_checked, report.days_unpublished) == (2, 1)
+    unbalanced = [p for p in report.problems if p.check == "unbalanced"]
+    assert [(p.entry_id, p.seq, p.day) for p in unbalanced] == [(victim.pk, victim.seq, day)]
+    assert "0 lines, debit 0, credit 0" in unbalanced[0].message
+    assert {p.check for p in report.problems if p.entry_id == victim.pk} == {
+        "unbalanced",
+        "entry_hash",
+    }
+    assert ("merkle_root", day) in {(p.check, p.day) for p in report.problems}
+    assert not [p for p in report.problems if p.check in {"seq_gap", "chain_hash"}]

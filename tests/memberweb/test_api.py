@@ -89,3 +89,22 @@ def test_staff_only_and_anonymous_are_refused(mweb, alpha_teller, client_for, pa
     CooperativeRole.objects.create(user=alpha_teller, cooperative=mweb, role="kasir")
     assert client_for(mweb, alpha_teller).get(f"{API}{path}").status_code == 403
     assert client_for(mweb).get(f"{API}{path}").status_code in {401, 403}
+
+
+def test_the_schema_documents_the_movements_and_the_statement():
+    from drf_spectacular.drainage import GENERATOR_STATS
+    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.validation import validate_schema
+
+    GENERATOR_STATS.reset()
+    schema = SchemaGenerator(urlconf="federation.urls_tenant").get_schema(request=None, public=True)
+    validate_schema(schema)
+
+    assert not [w for w in GENERATOR_STATS._warn_cache if "memberweb" in w]
+    history = schema["paths"]["/api/anggota/riwayat/"]["get"]["responses"]["200"]
+    assert history["content"]["application/json"]["schema"]["$ref"].endswith("/MovementsPage")
+    assert "/api/anggota/laporan/" in schema["paths"]
+    movement = schema["components"]["schemas"]["Movement"]["properties"]
+    assert {"kind", "description", "amount", "balance_after", "verification", "jasa_month"} <= set(
+        movement
+    )

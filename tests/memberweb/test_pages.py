@@ -180,7 +180,7 @@ def test_statement_pdf_is_a_pdf(mweb, linked, member_client):
     assert response.content.rstrip().endswith(b"%%EOF")
     with tenant_context(mweb):
         (item,) = selectors.member_statement(member, 2025, 6)
-    assert (item.opening, item.closing, len(item.transactions)) == (
+    assert (item.opening, item.closing, len(item.movements)) == (
         Decimal("1000000.00"),
         Decimal("1500000.00"),
         1,

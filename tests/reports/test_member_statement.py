@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
@@ -92,3 +92,81 @@ def test_wajib_arrears_list(books):
     assert row.months == months_due - 1
     assert report.total == sum((r.amount for r in report.rows), D(0))
     assert report.table.rows[-1].cells[5] == report.total
+
+
+# Every movement: deposits, a posted jasa month, a time deposit broken early ----------
+
+
+@pytest.fixture
+def history(books):
+    from tests.memberweb.conftest import history_make
+    from tests.memberweb.conftest import member_make as member_with_login_make
+
+    return history_make(member_with_login_make(), member_with_login_make())
+
+
+def test_statement_lists_jasa_and_time_deposits_and_reconciles(history):
+    from tenants.models import SavingsAccount
+
+    member = history.sukarela.member
+    today = business_today()
+    # when: everything from before the first deposit to today
+    report = member_statement(
+        member_number=member.member_number, date_from=date(2025, 1, 1), date_to=today
+    )
+    # then: each product closes on its accounts' balance
+    balances: dict[str, D] = {}
+    for account in SavingsAccount.objects.filter(member=member).select_related("product"):
+        balances[account.product.name] = balances.get(account.product.name, D(0)) + account.balance
+    assert {p.product: p.closing for p in report.products} == balances
+    for p in report.products:
+        assert p.closing == p.opening + p.deposits - p.withdrawals
+    lines = [
+        (row.cells[1], row.cells[2], row.cells[3], row.cells[4])
+        for row in report.table.rows
+        if row.style == ""
+    ]
+    assert lines == [
+        (lines[0][0], D(2000000), None, D(2000000)),
+        (lines[1][0], None, D(2000000), D(0)),
+        ("Deposit", D(1000000), None, D(1000000)),
+        ("Deposit", D(500000), None, D(1500000)),
+        ("Jasa on simpanan sukarela 06/2025", D(3287), None, D(1503287)),
+        ("Withdrawal", None, D(200000), D(1303287)),
+        (
+            "Simpanan Berjangka 3 Bulan paid out into simpanan sukarela",
+            D(1980000),
+            None,
+            D(3283287),
+        ),
+        ("Deposit", D(25000), None, D(25000)),
+    ]
+    assert lines[0][0].startswith("Simpanan Berjangka 3 Bulan placed: 6.00% a year")
+    assert lines[1][0] == (
+        "Simpanan Berjangka 3 Bulan broken before maturity, penalty Rp 20.000; "
+        "Rp 1.980.000 paid to simpanan sukarela"
+    )
+
+
+def test_statement_pdf_and_page_show_the_jasa_and_the_time_deposit(
+    history, lapor, client_for, lapor_staff
+):
+    from tests.memberweb.conftest import pdf_text
+
+    number = history.sukarela.member.member_number
+    client = client_for(lapor, lapor_staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    query = {
+        "member": number,
+        "date_from": "2025-06-01",
+        "date_to": business_today().isoformat(),
+    }
+
+    page = client.get("/staf/laporan/anggota/", query).content.decode()
+    text = pdf_text(client.get("/staf/laporan/anggota/", {**query, "format": "pdf"}).content)
+
+    for found in (page, text):
+        assert "Jasa on simpanan sukarela 06/2025" in found
+        assert "penalty Rp 20.000" in found
+        assert "Rp 3.283.287" in found
+        assert "Rp 700.000" not in found and "Rp 1.726" not in found
