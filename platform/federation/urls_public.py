@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("headoffice.urls")),
     path("api/", include("headoffice.api_urls")),
     path("ppob/", include("ppob.urls")),
+    path("kantor/ppob/", include("ppob.urls_headoffice")),
 ]

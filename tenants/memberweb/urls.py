@@ -14,5 +14,6 @@ urlpatterns = [
     path("bukti/<int:entry_id>/", views.proof, name="proof"),
     path("shu/", include("tenants.shu.member_urls")),
     path("rat/", include("tenants.rat.member_urls")),
+    path("ppob/", include("ppob.urls_member")),
     path("pinjaman/", include("tenants.loans.member_urls")),
 ]

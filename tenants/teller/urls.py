@@ -1,6 +1,6 @@
 """The teller's desk, mounted at staf/kasir/ on a cooperative's host."""
 
-from django.urls import path
+from django.urls import include, path
 
 from tenants.teller import views
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("anggota/<str:number>/tarik/", views.withdraw_view, name="withdraw"),
     path("kwitansi/<int:pk>/", views.receipt_view, name="receipt"),
     path("kwitansi/<int:pk>/<str:layout>.pdf", views.receipt_pdf_view, name="receipt_pdf"),
+    path("ppob/", include("ppob.urls_teller")),
 ]
