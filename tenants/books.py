@@ -780,3 +780,63 @@ def intercooperative_entry_post(
         )
 
     return _through(cooperative, caller, work, allowed=ENTRY_CALLERS)
+
+
+# --- cash at a cooperative's counter ----------------------------------------------------
+
+
+def counter_cash_post(
+    cooperative: Cooperative,
+    caller: str,
+    *,
+    teller_user_id: int,
+    amount: Decimal,
+    counter_account_code: str,
+    description: str,
+    idempotency_key: str,
+    member_number: str = "",
+) -> EntryRef:
+    """Cash a teller of the cooperative took in at the counter for the caller (e.g. a
+    PPOB sale paid in cash): Kas debit against ``counter_account_code`` credit, through
+    the teller's open cash drawer (tenants.teller.services.teller_cash_post), so the
+    drawer's count expects it. Refused when the user is not staff who may write here or
+    has no open drawer. Idempotent by the caller's key."""
+    from identity import access
+    from identity.models import User
+
+    from tenants.teller.exceptions import TellerError
+    from tenants.teller.services import teller_cash_post
+
+    clean = _amount(amount)
+    text = _text(description, limit=DESCRIPTION_MAX, code="description_invalid")
+
+    def work(name: str) -> EntryRef:
+        key = "door:" + hashlib.sha256(_key(name, idempotency_key).encode()).hexdigest()
+        teller = User.objects.filter(pk=teller_user_id).first() if teller_user_id else None
+        if teller is None or not access.can_write_in(teller, cooperative):
+            raise CallerRefused(
+                _("Only staff of this cooperative can take cash at its counter."),
+                code="teller_invalid",
+            )
+        number = member_number.strip() if isinstance(member_number, str) else ""
+        try:
+            with _books_refusals():
+                entry = teller_cash_post(
+                    actor=teller,
+                    amount=clean,
+                    counter_account_code=counter_account_code,
+                    description=f"{text} ({name})",
+                    idempotency_key=key,
+                    member_ref=number,
+                    kind=f"counter_cash_{name}"[:40],
+                )
+        except TellerError as exc:
+            raise BooksError(exc.messages[0], code=exc.code) from exc
+        return EntryRef(
+            entry_id=entry.pk,
+            entry_date=entry.entry_date,
+            description=entry.description,
+            total=clean,
+        )
+
+    return _through(cooperative, caller, work, allowed=None)

@@ -82,8 +82,9 @@ class CashDrawer(models.Model):
 
 
 class CashDrawerMovement(models.Model):
-    """A savings transaction made through a drawer: ``amount`` is positive for cash in
-    (deposit), negative for cash out (withdrawal)."""
+    """Cash through a drawer: ``amount`` is positive for cash in, negative for cash out.
+    Either a savings transaction (deposit, withdrawal) or another counter entry that
+    moves Kas (a loan repayment, a PPOB sale paid in cash), with its journal entry."""
 
     drawer = models.ForeignKey(
         CashDrawer, on_delete=models.PROTECT, related_name="movements", verbose_name=_("drawer")
@@ -93,7 +94,18 @@ class CashDrawerMovement(models.Model):
         on_delete=models.PROTECT,
         related_name="drawer_movement",
         verbose_name=_("savings transaction"),
+        null=True,
+        blank=True,
     )
+    journal_entry = models.OneToOneField(
+        JournalEntry,
+        on_delete=models.PROTECT,
+        related_name="drawer_movement",
+        verbose_name=_("journal entry"),
+        null=True,
+        blank=True,
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True, default="")
     amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
 
     class Meta:
@@ -103,6 +115,11 @@ class CashDrawerMovement(models.Model):
         verbose_name_plural = _("cash drawer movements")
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="teller_movement_not_zero"),
+            models.CheckConstraint(
+                condition=Q(savings_transaction__isnull=False, journal_entry__isnull=True)
+                | Q(savings_transaction__isnull=True, journal_entry__isnull=False),
+                name="teller_movement_one_source",
+            ),
         ]
 
     def __str__(self) -> str:

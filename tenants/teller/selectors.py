@@ -52,7 +52,9 @@ def drawer_movements(drawer: CashDrawer) -> list[CashDrawerMovement]:
     return list(
         CashDrawerMovement.objects.filter(drawer=drawer)
         .select_related(
-            "savings_transaction__account__product", "savings_transaction__account__member"
+            "savings_transaction__account__product",
+            "savings_transaction__account__member",
+            "journal_entry",
         )
         .order_by("-id")
     )

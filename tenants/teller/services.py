@@ -18,7 +18,7 @@ from tenants.ledger.actors import actor_id
 from tenants.ledger.periods import business_today
 from tenants.ledger.posting import Line, journal_post
 from tenants.ledger.tenancy import require_cooperative
-from tenants.models import SavingsAccount, SavingsTransaction
+from tenants.models import JournalEntry, SavingsAccount, SavingsTransaction
 from tenants.models.teller import CashDrawer, CashDrawerMovement
 from tenants.savings.services import CASH_ACCOUNT, savings_deposit, savings_withdraw
 from tenants.teller.access import can_close_others_drawers
@@ -275,3 +275,56 @@ def teller_withdraw(
     return _through_drawer(
         actor=actor, account=account, amount=amount, idempotency_key=idempotency_key, deposit=False
     )
+
+
+def teller_cash_post(
+    *,
+    actor: Any,
+    amount: Decimal,
+    counter_account_code: str,
+    description: str,
+    idempotency_key: str,
+    member_ref: str = "",
+    kind: str = "counter_cash",
+) -> JournalEntry:
+    """Cash taken in (``amount`` > 0) or paid out (< 0) at the acting teller's open drawer
+    for something other than savings (a loan repayment, a PPOB sale paid in cash): one
+    journal entry of Kas against ``counter_account_code`` and the drawer movement, so the
+    drawer's expected cash includes it. Locks the drawer first, then the ledger. The same
+    key again returns the first entry and adds no second movement."""
+    require_cooperative()
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount == 0:
+        raise CountInvalid(_("Enter the amount of cash, in rupiah."), code="amount_invalid")
+    teller = _teller_id(actor)
+    size = abs(amount)
+    cash = Line(CASH_ACCOUNT, debit=size) if amount > 0 else Line(CASH_ACCOUNT, credit=size)
+    counter = (
+        Line(counter_account_code, credit=size, member_ref=member_ref)
+        if amount > 0
+        else Line(counter_account_code, debit=size, member_ref=member_ref)
+    )
+    with transaction.atomic():
+        drawer = _drawer_lock(teller)
+        entry = journal_post(
+            actor=actor,
+            entry_date=business_today(),
+            description=description,
+            lines=[cash, counter],
+            idempotency_key=idempotency_key,
+            kind=kind,
+        )
+        if not CashDrawerMovement.objects.filter(journal_entry=entry).exists():
+            CashDrawerMovement.objects.create(
+                drawer=drawer,
+                journal_entry=entry,
+                description=description[:200],
+                amount=amount,
+            )
+            audit_record(
+                actor=actor,
+                action="teller.cash",
+                obj=entry,
+                summary=description[:200],
+                data={"drawer": drawer.pk, "amount": f"{amount:.2f}", "entry": entry.pk},
+            )
+    return entry
