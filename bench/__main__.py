@@ -1,5 +1,5 @@
 """`python -m bench [--quick]`: the tenant suite; `python -m bench books [--quick]`: the books;
-`python -m bench loans [--quick]`: loans."""
+`python -m bench loans [--quick]`: loans; `python -m bench shu [--quick]`: SHU."""
 
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ if __name__ == "__main__":
         from bench.loans import main as loans_main
 
         sys.exit(loans_main(sys.argv[2:]))
+    if sys.argv[1:2] == ["shu"]:
+        from bench.shu import main as shu_main
+
+        sys.exit(shu_main(sys.argv[2:]))
     if sys.argv[1:2] == ["ppob"]:
         from bench.ppob import main as ppob_main
 

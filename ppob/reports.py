@@ -12,11 +12,11 @@ sandbox speaks too. A bill's inquiry (inq-pasca) is not a sale and is left out.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from itertools import groupby
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -119,17 +119,19 @@ def _words(events: Iterable[ProviderEvent]) -> ProviderWord:
 
 
 def provider_words(ref_ids: Any) -> dict[str, ProviderWord]:
-    """ref_id -> the provider's word, for ``ref_ids`` (a list or a values() queryset)."""
+    """ref_id -> the provider's word, for ``ref_ids`` (a list, or a values("ref_id")
+    queryset the database reads as a subquery). Events are read in ref_id order and
+    folded one ref_id at a time, so a busy day's bodies are never all in memory."""
     events = (
         ProviderEvent.objects.filter(ref_id__in=ref_ids)
         .exclude(kind=EventKind.ERROR)
         .only("ref_id", "kind", "body", "created_at")
         .order_by("ref_id", "created_at", "id")
     )
-    grouped: dict[str, list[ProviderEvent]] = defaultdict(list)
-    for event in events.iterator(chunk_size=2000):
-        grouped[event.ref_id].append(event)
-    return {ref: _words(found) for ref, found in grouped.items()}
+    return {
+        ref: _words(found)
+        for ref, found in groupby(events.iterator(chunk_size=2000), key=lambda e: e.ref_id)
+    }
 
 
 # --- the daily reconciliation ---------------------------------------------------------------
@@ -162,6 +164,14 @@ class Mismatch:
     provider_price: Decimal | None
     problem: str
     purchase_id: int | None = None
+
+    @property
+    def ours_label(self) -> str:
+        return status_label(self.ours) if self.ours else "-"
+
+    @property
+    def provider_label(self) -> str:
+        return status_label(self.provider)
 
 
 @dataclass
@@ -210,15 +220,12 @@ def reconciliation_day(day: date) -> Reconciliation:
     price charged, unfinished money steps), plus transactions the provider answered about
     that day which we have no purchase for."""
     start, end = day_bounds(day)
-    purchases = list(
-        Purchase.objects.filter(created_at__gte=start, created_at__lt=end)
-        .select_related("cooperative")
-        .order_by("created_at", "id")
-    )
-    words = provider_words([p.ref_id for p in purchases])
+    of_day = Purchase.objects.filter(created_at__gte=start, created_at__lt=end)
+    words = provider_words(of_day.values("ref_id"))
+    purchases = of_day.select_related("cooperative").order_by("created_at", "id")
     lines = {status: StatusLine(status, status_label(status)) for status in STATUSES}
     mismatches: list[Mismatch] = []
-    for purchase in purchases:
+    for purchase in purchases.iterator(chunk_size=2000):
         word = words.get(purchase.ref_id, ProviderWord(NO_ANSWER))
         ours = lines[purchase.status]
         ours.ours += 1
@@ -343,9 +350,7 @@ class SalesReport:
         ]
 
 
-def sales(
-    *, date_from: date, date_to: date, cooperative: Cooperative | None = None
-) -> SalesReport:
+def sales(*, date_from: date, date_to: date, cooperative: Cooperative | None = None) -> SalesReport:
     """Successful purchases whose sale was settled between the two WIB days (inclusive),
     by cooperative and category: how many, what the buyers paid, what the provider charged
     (its price, or the catalogue's cost when it named none) and the margin. The days are
@@ -357,13 +362,18 @@ def sales(
     )
     if cooperative is not None:
         found = found.filter(cooperative=cooperative)
-    money = DecimalField(max_digits=18, decimal_places=2)
     rows = (
         found.values("cooperative_id", "cooperative__name", "category")
         .annotate(
             n=Count("id"),
             price=Sum("price"),
-            cost=Sum(Coalesce("provider_price", "cost", output_field=money)),
+            cost=Sum(
+                Coalesce(
+                    "provider_price",
+                    "cost",
+                    output_field=DecimalField(max_digits=18, decimal_places=2),
+                )
+            ),
         )
         .order_by("cooperative__name", "cooperative_id", "category")
     )

@@ -156,7 +156,9 @@ def product_brands(category: str = "") -> list[str]:
     return sorted(set(found.exclude(brand="").values_list("brand", flat=True)), key=str.casefold)
 
 
-def products_filtered(*, category: str = "", brand: str = "", status: str = "") -> QuerySet[Product]:
+def products_filtered(
+    *, category: str = "", brand: str = "", status: str = ""
+) -> QuerySet[Product]:
     """The provider's products as the head office's catalogue lists them. ``status``:
     sold (switched on everywhere and listed), off (switched off here), provider_off
     (inactive at the provider), missing (dropped off the price list), below_cost (a

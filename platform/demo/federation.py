@@ -244,6 +244,7 @@ def demo_load(*, members: int = DEMO_MEMBERS, months: int = DEMO_MONTHS) -> list
                 )
             )
     _members_load_all(jobs)
+    _ppob_open()
     return made
 
 
@@ -290,6 +291,29 @@ def _members_load_all(jobs: list[MembersJob]) -> None:
     connections.close_all()
     with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
         list(pool.map(_members_load_in_child, jobs))
+
+
+def _ppob_open() -> None:
+    """PPOB's catalogue and the head office's deposit from the configured provider (the
+    sandbox in development; docs/ppob.md), so the shop shows products at once. Idempotent:
+    a second sync changes nothing, and the deposit is read only when it never was."""
+    from django_tenants.utils import schema_context
+
+    from ppob.providers import provider_name
+    from ppob.providers.base import ProviderError
+    from ppob.selectors import deposit_latest
+    from ppob.services.catalogue import catalogue_sync
+    from ppob.services.deposit import deposit_refresh
+
+    if not provider_name():
+        return  # PPOB is switched off
+    with schema_context("public"):
+        try:
+            catalogue_sync()
+            if deposit_latest() is None:
+                deposit_refresh(source="demo")
+        except ProviderError as exc:
+            print(f"PPOB catalogue not loaded: {exc}")
 
 
 def _legal_number(slug: str) -> str:

@@ -44,6 +44,9 @@ def _own_loan(member: Member, pk: int) -> Loan:
 
 
 class ProductSerializer(serializers.ModelSerializer[LoanProduct]):
+    admin_fee_kind = serializers.CharField(read_only=True, help_text="flat or percent")
+    provisi_fee_kind = serializers.CharField(read_only=True, help_text="flat or percent")
+
     class Meta:
         model = LoanProduct
         fields = [

@@ -310,6 +310,10 @@ class RepaymentForm(forms.Form):
 
 
 class RescheduleForm(forms.Form):
+    """``version`` is the schedule version the page showed: a second submit of the same
+    page finds a newer one and does not reschedule twice."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     term_months = forms.IntegerField(
         label=_("New term (months, from the day it takes effect)"),
         min_value=1,

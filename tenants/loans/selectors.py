@@ -255,6 +255,15 @@ def loan_schedule_versions(loan: Loan, as_of: date | None = None) -> list[Schedu
     return [ScheduleVersion(s, _rows(loan, by_schedule[s.pk], day)) for s in schedules]
 
 
+def loan_schedule_version(loan: Loan) -> int | None:
+    """The number of the loan's current schedule version (None before the payout)."""
+    return (
+        LoanSchedule.objects.filter(loan=loan, is_current=True)
+        .values_list("version", flat=True)
+        .first()
+    )
+
+
 def loans_ledger_difference() -> Decimal:
     """Principal outstanding of all loans minus the debit balance of Piutang Pinjaman
     Anggota (1103); zero when the loans and the ledger agree."""

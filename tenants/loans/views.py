@@ -291,6 +291,7 @@ def _detail_context(request: HttpRequest, loan: Loan, **forms: Any) -> dict[str,
         "can_write": can_enter_loans(request.user, cooperative),
         "can_decide": can_decide_loans(request.user, cooperative),
         "fees": loan.admin_fee + loan.provisi_fee,
+        "is_maker": loan.entered_by_id is not None and loan.entered_by_id == request.user.pk,
     }
     if loan.status == LoanStatus.APPLIED:
         context["preview"] = selectors.loan_schedule_preview(loan, today)
@@ -318,10 +319,27 @@ def _detail_context(request: HttpRequest, loan: Loan, **forms: Any) -> dict[str,
     return context
 
 
+def _decided_by(request: HttpRequest, loan: Loan, outcome: str, error: ValidationError) -> bool:
+    """A second submit of a decision this person has just made (a double click)."""
+    if getattr(error, "code", "") != "loan_decided":
+        return False
+    now = selectors.loan_get(loan.pk)
+    return now is not None and now.status == outcome and now.decided_by_id == request.user.pk
+
+
 def _detail(request: HttpRequest, loan: Loan, *, status: int = 200, **forms: Any) -> HttpResponse:
-    return render(
-        request, "loans/detail.html", _detail_context(request, loan, **forms), status=status
-    )
+    """The loan's page as it is now (a refusal may be the news that someone else acted on
+    it first); a refused form shows its message on itself, or at the top of the page when
+    the loan has moved on and that form is no longer there."""
+    fresh = selectors.loan_get(loan.pk) or loan
+    context = _detail_context(request, fresh, **forms)
+    context["refusals"] = [
+        message
+        for name, form in forms.items()
+        if context.get(name) is not form
+        for message in form.non_field_errors()
+    ]
+    return render(request, "loans/detail.html", context, status=status)
 
 
 @staff_required()
@@ -356,6 +374,8 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             decided = loan_approve(actor=request.user, loan=loan, note=form.cleaned_data["note"])
         except ValidationError as exc:
+            if _decided_by(request, loan, LoanStatus.APPROVED, exc):
+                return redirect(_detail_url(loan))
             form.add_error(None, exc)
         else:
             messages.success(
@@ -376,6 +396,8 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             loan_reject(actor=request.user, loan=loan, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
+            if _decided_by(request, loan, LoanStatus.REJECTED, exc):
+                return redirect(_detail_url(loan))
             form.add_error(None, exc)
         else:
             messages.success(request, _("The application is rejected."))
@@ -489,8 +511,16 @@ def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     """The committee gives a running loan a new term (and rate) from a day on."""
     loan = _loan(pk)
     status = 200
+    version = selectors.loan_schedule_version(loan)
     if request.method == "POST":
         form = RescheduleForm(request.POST)
+        if form.is_valid() and form.cleaned_data["version"] != version:
+            # The page was submitted again (or another committee member was quicker).
+            messages.info(
+                request,
+                _("The schedule changed since the page was opened; nothing was rescheduled."),
+            )
+            return redirect(_detail_url(loan))
         if form.is_valid():
             try:
                 made = loan_reschedule(actor=request.user, loan=loan, **form.service_arguments())
@@ -505,7 +535,7 @@ def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(_detail_url(loan))
         status = 400
     else:
-        form = RescheduleForm()
+        form = RescheduleForm(initial={"version": version})
     dues = selectors.loan_dues(loan) if loan.status == LoanStatus.ACTIVE else None
     return render(
         request,

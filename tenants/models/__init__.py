@@ -13,8 +13,6 @@ from tenants.models.ledger import (
     Posting,
 )
 from tenants.models.loans import *  # noqa: F403  (products, loans, schedules, aging)
-from tenants.models.rat import *  # noqa: F403  (meetings, agenda, attendance, votes)
-from tenants.models.shu import *  # noqa: F403  (split versions, final runs, shares)
 from tenants.models.members import (
     Heir,
     HeirRelation,
@@ -26,6 +24,7 @@ from tenants.models.members import (
     Sex,
 )
 from tenants.models.memberweb import MemberActivation, MemberLogin
+from tenants.models.rat import *  # noqa: F403  (meetings, agenda, attendance, votes)
 from tenants.models.savings import (
     SavingsAccount,
     SavingsKind,
@@ -33,6 +32,7 @@ from tenants.models.savings import (
     SavingsTransaction,
     SavingsTransactionKind,
 )
+from tenants.models.shu import *  # noqa: F403  (split versions, final runs, shares)
 from tenants.models.teller import CashDrawer, CashDrawerMovement  # noqa: F401
 
 __all__ = [

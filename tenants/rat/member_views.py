@@ -79,7 +79,8 @@ def vote(request: HttpRequest, item_pk: int) -> HttpResponse:
 @require_GET
 def document(request: HttpRequest, doc_pk: int) -> HttpResponse:
     _member(request)
-    found = RatDocument.objects.filter(pk=doc_pk).first()
+    # a meeting's documents are the members' once it is in session (not while prepared)
+    found = RatDocument.objects.filter(pk=doc_pk).exclude(meeting__status="draft").first()
     if found is None:
         raise Http404
     return document_response(found)

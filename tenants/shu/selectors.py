@@ -162,6 +162,12 @@ def _exact(pool: Decimal, weight: Decimal, total: Decimal) -> Decimal:
     return (pool * weight / total).quantize(CENT, rounding=ROUND_DOWN)
 
 
+def _rounding_note(exact: Decimal, share: Decimal) -> str:
+    if exact == share:
+        return ""
+    return _("rounded down from %(exact)s") % {"exact": format_rupiah(exact)}
+
+
 def _percent_text(value: Decimal) -> str:
     text = f"{value.normalize():f}".replace(".", ",")
     return f"{text}%"
@@ -242,8 +248,9 @@ def _steps(run: ShuRun, share: ShuShare) -> list[Step]:
                 "all": r(run.business_total),
             },
             share.jasa_usaha,
-            _("rounded down from %(exact)s")
-            % {"exact": r(_exact(run.jasa_usaha_pool, share.business, run.business_total))},
+            _rounding_note(
+                _exact(run.jasa_usaha_pool, share.business, run.business_total), share.jasa_usaha
+            ),
         ),
         Step(
             _("Jasa modal"),
@@ -257,8 +264,9 @@ def _steps(run: ShuRun, share: ShuShare) -> list[Step]:
                 "all": r(run.capital_total),
             },
             share.jasa_modal,
-            _("rounded down from %(exact)s")
-            % {"exact": r(_exact(run.jasa_modal_pool, share.capital, run.capital_total))},
+            _rounding_note(
+                _exact(run.jasa_modal_pool, share.capital, run.capital_total), share.jasa_modal
+            ),
         ),
         Step(
             _("Your SHU"),

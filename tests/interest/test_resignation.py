@@ -137,3 +137,44 @@ def test_a_deceased_members_savings_are_paid_out_to_the_heirs_in_cash(saver):
     assert postings(settlement.journal_entry)[-1] == ("1101", D(0), D(375_000))
     assert SavingsAccount.objects.get(pk=accounts["pokok"].pk).closed_at is not None
     assert savings_balances_match_ledger()
+
+
+def test_an_open_loan_is_refused_until_it_is_paid_off(saver, bunga, nothing_written):
+    from tenants.loans.selectors import loan_dues, loan_product_get
+    from tenants.loans.services import (
+        loan_apply,
+        loan_approve,
+        loan_disburse,
+        loan_repay,
+        loan_survey_note_add,
+    )
+    from tests.factories import user_make
+
+    member, _accounts = saver
+    teller = user_make("bunga-kasir", roles={bunga: ["kasir"]})
+    board = user_make("bunga-pengurus", roles={bunga: ["pengurus"]})
+    umum = loan_product_get("umum")
+    assert umum is not None
+    loan = loan_apply(
+        actor=teller,
+        channel="staff",
+        member=member,
+        product=umum,
+        amount=D(1_000_000),
+        term_months=10,
+        purpose="Modal warung",
+        idempotency_key=key("loan"),
+    )
+    loan_survey_note_add(actor=teller, loan=loan, note="Usaha berjalan.")
+    loan_approve(actor=board, loan=loan)
+    loan = loan_disburse(actor=teller, loan=loan)
+    member_resign(actor=None, member=member)
+
+    with nothing_written(), pytest.raises(ResignationRefused) as refused:
+        resignation_settle(actor=None, member=member)
+    assert refused.value.code == "open_loan"
+
+    loan_repay(
+        actor=teller, loan=loan, amount=loan_dues(loan).payoff, idempotency_key=key("payoff")
+    )
+    assert resignation_settle(actor=None, member=member).total == D(375_000)

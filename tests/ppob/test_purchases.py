@@ -347,3 +347,27 @@ def test_amounts_are_decimal_everywhere(shop, account):
     purchase_submit(purchase_id=purchase.pk)
     done = fresh(purchase)
     assert all(isinstance(v, Decimal) for v in (done.price, done.cost, done.provider_price))
+
+
+def test_the_ppob_accounts_are_in_every_chart_and_the_migration_reverses(alpha):
+    import importlib
+
+    from django.apps import apps
+
+    from tenants.models import Account, AccountBalance
+
+    migration = importlib.import_module("tenants.migrations.0016_ppob_accounts")
+    with tenant_context(alpha):
+        found = {a.code: a for a in Account.objects.filter(code__in=["1110", "1111"])}
+        assert {code: (a.name, a.type, a.parent.code) for code, a in found.items()} == {
+            "1110": ("Deposit PPOB", "asset", "11"),
+            "1111": ("Piutang Koperasi Anggota", "asset", "11"),
+        }
+        assert AccountBalance.objects.filter(account__code__in=["1110", "1111"]).count() == 2
+
+        migration.accounts_unload(apps, None)
+        assert not Account.objects.filter(code__in=["1110", "1111"]).exists()
+        migration.accounts_load(apps, None)
+        migration.accounts_load(apps, None)  # again: nothing twice
+        assert Account.objects.filter(code__in=["1110", "1111"]).count() == 2
+        assert AccountBalance.objects.filter(account__code__in=["1110", "1111"]).count() == 2

@@ -273,9 +273,13 @@ def test_a_used_or_approved_split_is_never_edited_or_deleted(domain_case):
             reserves_percent=D(30), board_percent=D(15)
         )
     shu_run_final(actor=None, year=YEAR, split=split)
-    with pytest.raises(DatabaseError, match="never deleted"), transaction.atomic():
-        with connection.cursor() as cur:  # past Django's PROTECT: the database itself
-            cur.execute("DELETE FROM shu_split_version WHERE id = %s", [split.pk])
+    # past Django's PROTECT: the database itself
+    with (
+        pytest.raises(DatabaseError, match="never deleted"),
+        transaction.atomic(),
+        connection.cursor() as cur,
+    ):
+        cur.execute("DELETE FROM shu_split_version WHERE id = %s", [split.pk])
     with pytest.raises(DatabaseError, match="never changes"), transaction.atomic():
         ShuSplitVersion.objects.filter(pk=split.pk).update(note="diubah")
 
@@ -296,6 +300,9 @@ def test_a_final_run_and_its_shares_never_change(domain_case):
     )
     with pytest.raises(DatabaseError, match="never changed"), transaction.atomic():
         ShuShare.objects.filter(run=run).update(paid_to="payable")
-    with pytest.raises(DatabaseError, match="never changed"), transaction.atomic():
-        with connection.cursor() as cur:
-            cur.execute("DELETE FROM shu_run WHERE id = %s", [run.pk])
+    with (
+        pytest.raises(DatabaseError, match="never changed"),
+        transaction.atomic(),
+        connection.cursor() as cur,
+    ):
+        cur.execute("DELETE FROM shu_run WHERE id = %s", [run.pk])

@@ -19,6 +19,8 @@ from tests.factories import PASSWORD, user_make
 from tests.memberweb.conftest import pdf_text
 from tests.shu.conftest import YEAR, account, split_make
 
+TIMES, DIVIDE = "\u00d7", "\u00f7"
+
 BASE = "/staf/shu/"
 
 
@@ -119,6 +121,9 @@ def test_simulation_page_and_its_excel(domain_case, shuuji, english, board):
     assert response.status_code == 200
     assert "Rp 60.000.000" in page and "Rp 1.240.000" in page
     assert 'id="final-run"' in page  # the board may run it: the split is approved
+    digest = shu_simulate(year=YEAR, split=split).digest
+    assert f'name="digest" value="{digest}"' in page
+    assert f'name="split" value="{split.pk}"' in page
     response = client.get(BASE + "simulasi/", {**simulate_query(split), "format": "xlsx"})
     assert response.status_code == 200
     workbook = load_workbook(BytesIO(response.content))
@@ -179,7 +184,7 @@ def distributed(domain_case, shuuji):
 
 
 def test_the_member_reads_their_statement_with_every_input(distributed, shuuji, english):
-    member, user = distributed
+    _member, user = distributed
     client = english(shuuji, user)
     listing = client.get("/anggota/shu/")
     assert listing.status_code == 200
@@ -188,17 +193,17 @@ def test_the_member_reads_their_statement_with_every_input(distributed, shuuji, 
     page = response.content.decode()
     assert response.status_code == 200
     assert (
-        "Rp 15.000.000 (pool) × Rp 5.000.000 (your business) ÷ Rp 75.000.000 "
+        f"Rp 15.000.000 (pool) {TIMES} Rp 5.000.000 (your business) {DIVIDE} Rp 75.000.000 "
         "(all members&#x27; business) = Rp 1.000.000"
     ) in page
     assert (
-        "Rp 12.000.000 (pool) × Rp 2.000.000 (your pokok + wajib) ÷ Rp 100.000.000 "
+        f"Rp 12.000.000 (pool) {TIMES} Rp 2.000.000 (your pokok + wajib) {DIVIDE} Rp 100.000.000 "
         "(all members&#x27; pokok + wajib) = Rp 240.000"
     ) in page
     assert "Rp 100.000.000 (income) - Rp 40.000.000 (expenses) = Rp 60.000.000" in page
-    assert "SHU Rp 60.000.000 × 25% = Rp 15.000.000" in page
+    assert f"SHU Rp 60.000.000 {TIMES} 25% = Rp 15.000.000" in page
     assert '<strong id="shu-total">Rp 1.240.000</strong>' in page
-    assert "Store purchases (1×)" in page
+    assert f"Store purchases (1{TIMES})" in page
     pdf = client.get(f"/anggota/shu/{YEAR}/", {"unduh": "pdf"})
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     text = pdf_text(pdf.content)
