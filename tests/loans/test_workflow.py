@@ -12,17 +12,19 @@ from audit.models import AuditEntry
 from tenants.ledger.periods import business_today
 from tenants.loans.exceptions import LoanError
 from tenants.loans.products import fast_track_check, loan_product_save
-from tenants.loans.selectors import loan_schedule
+from tenants.loans.selectors import loan_schedule, member_has_open_loans
 from tenants.loans.services import (
     GuarantorInput,
     loan_apply,
     loan_approve,
+    loan_cancel,
     loan_disburse,
     loan_reject,
     loan_survey_note_add,
 )
 from tenants.models import (
     InterestMethod,
+    JournalEntry,
     LoanPayoutTo,
     LoanRoute,
     LoanSchedule,
@@ -486,3 +488,26 @@ def test_a_members_loans_and_open_loans(books, member, teller, board):
     second = apply(teller, member)
     assert member_has_open_loans(member)
     assert [loan.pk for loan in loans_of_member(member)] == [second.pk, first.pk]
+
+
+def test_an_approved_loan_never_paid_out_can_be_cancelled_by_the_board(
+    books, member, teller, board
+):
+    # given: an approved loan, not paid out
+    loan = approve(apply(teller, member), surveyor=teller, board=board)
+    entries = JournalEntry.objects.count()
+
+    # then: a teller may not cancel it; the board may, with a reason; nothing is booked
+    with pytest.raises(LoanError) as refused:
+        loan_cancel(actor=teller, loan=loan, reason="Anggota mengundurkan diri")
+    assert refused.value.code == "committee_role_required"
+    with pytest.raises(LoanError) as no_reason:
+        loan_cancel(actor=board, loan=loan, reason=" ")
+    assert no_reason.value.code == "reason_invalid"
+    cancelled = loan_cancel(actor=board, loan=loan, reason="Anggota mengundurkan diri")
+    assert cancelled.status == "rejected"
+    assert JournalEntry.objects.count() == entries
+    assert not member_has_open_loans(member)
+    with pytest.raises(LoanError) as again:
+        loan_cancel(actor=board, loan=loan, reason="lagi")
+    assert again.value.code == "loan_not_cancellable"

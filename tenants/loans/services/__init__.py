@@ -6,6 +6,7 @@ from tenants.loans.services.applications import (
     GuarantorInput,
     loan_apply,
     loan_approve,
+    loan_cancel,
     loan_reject,
     loan_survey_note_add,
 )
@@ -17,6 +18,7 @@ __all__ = [
     "GuarantorInput",
     "loan_apply",
     "loan_approve",
+    "loan_cancel",
     "loan_disburse",
     "loan_reject",
     "loan_repay",

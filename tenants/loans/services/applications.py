@@ -370,3 +370,38 @@ def loan_reject(*, actor: Any, loan: Loan, reason: str) -> Loan:
     loan_approve may reject. Locks the loan row."""
     text = text_check(reason, limit=500, required=True, code="reason_invalid")
     return _decide(actor=actor, loan=loan, approve=False, note=text)
+
+
+def loan_cancel(*, actor: Any, loan: Loan, reason: str) -> Loan:
+    """Cancel an approved loan that was never paid out (the member no longer wants it, or
+    is leaving): it ends as rejected, with the reason, and nothing was ever booked for it.
+    The board or the manager decides it (as the committee route). Refused once paid out.
+    Locks the loan row."""
+    text = text_check(reason, limit=500, required=True, code="reason_invalid")
+    if not getattr(actor, "is_authenticated", False) or not can_decide_loans(actor, cooperative()):
+        raise DecisionRefused(
+            _("Only the board or the manager can cancel an approved loan."),
+            code="committee_role_required",
+        )
+    with transaction.atomic():
+        locked = same_loan(loan_lock(loan_id_of(loan)), loan)
+        if locked.status != LoanStatus.APPROVED:
+            raise DecisionRefused(
+                _(
+                    "Only an approved loan that was not paid out can be cancelled "
+                    "(it is %(status)s)."
+                )
+                % {"status": locked.get_status_display()},
+                code="loan_not_cancellable",
+            )
+        locked.status = LoanStatus.REJECTED
+        locked.decision_note = f"{locked.decision_note} / {text}".strip(" /")[:500]
+        locked.save(update_fields=["status", "decision_note"])
+        audit_record(
+            actor=actor,
+            action="loans.loan.cancel",
+            obj=locked,
+            summary=f"cancel loan {locked.pk} {locked.member.member_number}",
+            data={"member": locked.member.member_number, "reason": text},
+        )
+    return locked
