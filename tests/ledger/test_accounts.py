@@ -57,7 +57,7 @@ def test_add_rename_deactivate_and_reactivate_an_account(books, post):
     # when
     account = account_create(
         actor=None,
-        code="1110",
+        code="1190",
         name="Kas Kecil",
         name_en="Petty cash",
         type=AccountType.ASSET,
@@ -66,16 +66,16 @@ def test_add_rename_deactivate_and_reactivate_an_account(books, post):
     # then
     assert account.normal_side == NormalSide.DEBIT
     assert AccountBalance.objects.filter(account=account).exists()
-    post(lines=[("1110", D(5), D(0), ""), (SUKARELA, D(0), D(5), "")])
+    post(lines=[("1190", D(5), D(0), ""), (SUKARELA, D(0), D(5), "")])
     account = account_rename(actor=None, account=account, name="Kas Kecil Kantor")
     assert account.name == "Kas Kecil Kantor"
     assert account.name_en == "Petty cash"
     account = account_deactivate(actor=None, account=account)
     assert not account.is_active
     with pytest.raises(AccountInvalid):
-        post(lines=[("1110", D(5), D(0), ""), (SUKARELA, D(0), D(5), "")])
+        post(lines=[("1190", D(5), D(0), ""), (SUKARELA, D(0), D(5), "")])
     account_reactivate(actor=None, account=account)
-    post(lines=[("1110", D(5), D(0), ""), (SUKARELA, D(0), D(5), "")])
+    post(lines=[("1190", D(5), D(0), ""), (SUKARELA, D(0), D(5), "")])
     # every change is in the audit log
     actions = list(
         AuditEntry.objects.filter(object_id=str(account.pk), action__startswith="ledger.account")

@@ -8,6 +8,7 @@ answers by the last four digits of the customer number (ppob.providers.sandbox).
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import uuid
 from collections.abc import Callable, Iterator
@@ -85,15 +86,27 @@ def coop(db: Any) -> Any:
     return cooperative_ensure(SLUG)
 
 
+DEFAULT_MARGINS = importlib.import_module("ppob.migrations.0003_default_margins").RULES
+
+
 @pytest.fixture
 def induk(db: Any) -> Any:
     return cooperative_ensure(INDUK, kind="sekunder")
 
 
 def shop_open() -> None:
-    """Margins (a flat 1,500 for members, 2,500 for others), the sandbox's catalogue, and
-    the deposit read once."""
-    margin_rule_set(actor=None, kind="flat", member_value=D("1500"), nonmember_value=D("2500"))
+    """Margins (the defaults of migration 0003: a flat 1,500 for members, 2,500 for
+    others, and 1,000 for members on postpaid bills), the sandbox's catalogue, and the
+    deposit read once. The rules are set again here because a transactional test (the
+    worker tests) flushes the public tables, data-migration rows included."""
+    for category, member, nonmember in DEFAULT_MARGINS:
+        margin_rule_set(
+            actor=None,
+            category=category,
+            kind="flat",
+            member_value=member,
+            nonmember_value=nonmember,
+        )
     catalogue_sync()
     deposit_refresh(source="test")
 
