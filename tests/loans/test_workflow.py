@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from audit.models import AuditEntry
+from django.utils import translation
 
 from tenants.ledger.periods import business_today
 from tenants.loans.exceptions import LoanError
@@ -48,6 +49,14 @@ from tests.loans.conftest import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the services' messages in English (the msgids); the catalog
+    would give Indonesian, the site's default."""
+    with translation.override("en"):
+        yield
 
 
 def test_application_copies_the_products_terms_and_fees(books, member, teller):

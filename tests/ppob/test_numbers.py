@@ -78,8 +78,10 @@ def test_bad_numbers_are_refused_with_a_reason(category, brand, raw, code):
 
 
 def test_the_message_names_the_operator_and_is_in_indonesian_first():
-    with pytest.raises(NumberInvalid) as refused:
+    with translation.override("id"), pytest.raises(NumberInvalid) as refused:
         customer_number_check(category="pulsa", brand="XL", raw="081234567890")
-    with translation.override("en"):
-        assert str(refused.value.messages[0]) == "This is a Telkomsel number, not XL."
+    assert str(refused.value.messages[0]) == "Ini nomor Telkomsel, bukan XL."
+    with translation.override("en"), pytest.raises(NumberInvalid) as refused:
+        customer_number_check(category="pulsa", brand="XL", raw="081234567890")
+    assert str(refused.value.messages[0]) == "This is a Telkomsel number, not XL."
     assert operator_of("087800001230") == "XL"

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from audit.models import AuditEntry
 from django.db import DatabaseError, connection, transaction
+from django.utils import translation
 
 from tenants.books import member_card_token
 from tenants.models import (
@@ -38,6 +39,15 @@ from tenants.rat.services import (
 from tests.factories import cooperative_ensure
 from tests.rat.conftest import item_make, meeting_make, members_make, present
 from tests.shu.conftest import member_make, split_make
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the services' messages in English (the msgids); the catalog
+    would give Indonesian, the site's default."""
+    with translation.override("en"):
+        yield
+
 
 MODELS = (RatAttendance, RatVote, RatVoteMarker, RatBallotBox, RatBallot, RatDocument, AuditEntry)
 

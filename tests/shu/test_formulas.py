@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from tenants.models import CapitalBasis, ShuPayout
 from tenants.shu.calculation import mul_div_floor, shares_divide, shu_simulate, split_allocate
@@ -20,6 +21,14 @@ from tests.shu.conftest import (
     split_make,
     year_close,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the services' messages in English (the msgids); the catalog
+    would give Indonesian, the site's default."""
+    with translation.override("en"):
+        yield
 
 
 def rows_by_name(dist):
