@@ -55,16 +55,27 @@ def _admin_execute(urls: Urls, *statements: str) -> None:
         conn.close()
 
 
-def database_recreate(urls: Urls) -> None:
+def database_recreate(urls: Urls, name: str = BENCH_DATABASE) -> None:
     _admin_execute(
         urls,
-        f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)",
-        f"CREATE DATABASE {BENCH_DATABASE}",
+        f"DROP DATABASE IF EXISTS {name} WITH (FORCE)",
+        f"CREATE DATABASE {name}",
     )
 
 
-def database_drop(urls: Urls) -> None:
-    _admin_execute(urls, f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+def database_drop(urls: Urls, name: str = BENCH_DATABASE) -> None:
+    _admin_execute(urls, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def named_urls(name: str) -> Urls:
+    """The server's URLs with a database of the given name: each suite that may run beside
+    another (loans, SHU, PPOB, the demo) has its own, so one never drops the other's."""
+    urls = server_urls()
+    return Urls(
+        database_url=_with_database(urls.database_url, name),
+        redis_url=urls.redis_url,
+        admin_url=urls.admin_url,
+    )
 
 
 def bench_environ(urls: Urls) -> dict[str, str]:

@@ -12,34 +12,12 @@ import os
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from bench import ROOT
-from bench.database import Urls, bench_environ, server_urls
+from bench.database import bench_environ, database_drop, database_recreate, named_urls
 
 DATABASE = "bench_demo"
 RESULTS = Path(ROOT) / "var" / "bench" / "demo.json"
-
-
-def _own(urls: Urls) -> Urls:
-    parts = urlsplit(urls.database_url)
-    return Urls(
-        database_url=urlunsplit(parts._replace(path=f"/{DATABASE}")),
-        redis_url=urls.redis_url,
-        admin_url=urls.admin_url,
-    )
-
-
-def _admin(urls: Urls, statement: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(urls.admin_url)
-    try:
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute(statement)
-    finally:
-        conn.close()
 
 
 def _check() -> dict[str, Any]:
@@ -66,9 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args(argv)
-    urls = _own(server_urls())
-    _admin(urls, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-    _admin(urls, f"CREATE DATABASE {DATABASE}")
+    urls = named_urls(DATABASE)
+    database_recreate(urls, DATABASE)
     os.environ.update(bench_environ(urls))
     env = dict(os.environ)
     from bench import commands
@@ -102,5 +79,5 @@ def main(argv: list[str] | None = None) -> int:
 
     connections.close_all()
     if not args.keep_db:
-        _admin(urls, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        database_drop(urls, DATABASE)
     return 0 if found["all_match"] else 1

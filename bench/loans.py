@@ -31,51 +31,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from bench import ROOT
-from bench.database import Urls, bench_environ, server_urls
+from bench.database import bench_environ, database_drop, database_recreate, named_urls
 from bench.stats import seconds, summary, table
 
 RESULTS = ROOT / "var" / "bench" / "loans.json"
 # A database of its own (not bench_koperasi), so that a loans run never drops the
 # database under another suite running at the same time on the shared server.
 LOANS_DATABASE = "bench_loans"
-
-
-def loans_urls() -> Urls:
-    urls = server_urls()
-    parts = urlsplit(urls.database_url)
-    return Urls(
-        database_url=urlunsplit(parts._replace(path=f"/{LOANS_DATABASE}")),
-        redis_url=urls.redis_url,
-        admin_url=urls.admin_url,
-    )
-
-
-def _admin_execute(urls: Urls, *statements: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(urls.admin_url)
-    try:
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            for statement in statements:
-                cur.execute(statement)
-    finally:
-        conn.close()
-
-
-def database_recreate(urls: Urls) -> None:
-    _admin_execute(
-        urls,
-        f"DROP DATABASE IF EXISTS {LOANS_DATABASE} WITH (FORCE)",
-        f"CREATE DATABASE {LOANS_DATABASE}",
-    )
-
-
-def database_drop(urls: Urls) -> None:
-    _admin_execute(urls, f"DROP DATABASE IF EXISTS {LOANS_DATABASE} WITH (FORCE)")
 
 
 @dataclass(frozen=True)
@@ -544,9 +508,9 @@ def main(argv: list[str] | None = None) -> int:
     plan = QUICK if args.quick else FULL
     started = time.monotonic()
 
-    urls = loans_urls()
+    urls = named_urls(LOANS_DATABASE)
     say(f"Loans benchmark ({plan.mode}): database {LOANS_DATABASE}")
-    database_recreate(urls)
+    database_recreate(urls, LOANS_DATABASE)
     os.environ.update(bench_environ(urls))
     env = dict(os.environ)
 
@@ -577,7 +541,7 @@ def main(argv: list[str] | None = None) -> int:
 
     connections.close_all()
     if not args.keep_db:
-        database_drop(urls)
+        database_drop(urls, LOANS_DATABASE)
     output = Path(args.output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, indent=2, default=str) + "\n")

@@ -27,10 +27,9 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from bench import ROOT
-from bench.database import Urls, bench_environ, server_urls
+from bench.database import bench_environ, database_drop, database_recreate, named_urls
 from bench.stats import seconds, summary, table
 
 RESULTS = ROOT / "var" / "bench" / "ppob.json"
@@ -59,41 +58,6 @@ QUICK = Plan("quick", 16, 20, (1, 4), 6, 2, 180)
 
 def say(message: str) -> None:
     print(message, flush=True)
-
-
-def ppob_urls() -> Urls:
-    urls = server_urls()
-    parts = urlsplit(urls.database_url)
-    return Urls(
-        database_url=urlunsplit(parts._replace(path=f"/{PPOB_DATABASE}")),
-        redis_url=urls.redis_url,
-        admin_url=urls.admin_url,
-    )
-
-
-def _admin(urls: Urls, *statements: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(urls.admin_url)
-    try:
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            for statement in statements:
-                cur.execute(statement)
-    finally:
-        conn.close()
-
-
-def database_recreate(urls: Urls) -> None:
-    _admin(
-        urls,
-        f"DROP DATABASE IF EXISTS {PPOB_DATABASE} WITH (FORCE)",
-        f"CREATE DATABASE {PPOB_DATABASE}",
-    )
-
-
-def database_drop(urls: Urls) -> None:
-    _admin(urls, f"DROP DATABASE IF EXISTS {PPOB_DATABASE} WITH (FORCE)")
 
 
 class Worker:
@@ -156,11 +120,11 @@ class Worker:
 def data_make(plan: Plan) -> tuple[Any, list[str]]:
     """The selling cooperative with ``plan.members`` funded members, the secondary
     cooperative, the margins, the sandbox's catalogue and the deposit."""
-    from django.db import connection
     from django_tenants.utils import tenant_context
     from registry.services import CooperativeAddress, cooperative_create
 
     from bench import books_data
+    from bench.books_data import connection
     from ppob.services.catalogue import catalogue_sync
     from ppob.services.deposit import deposit_refresh
     from ppob.services.pricing import margin_rule_set
@@ -251,9 +215,9 @@ def throughput(plan: Plan, shop: Any, numbers: list[str], clients: int) -> dict[
     """``clients`` threads confirm purchases as fast as they can for ``run_seconds``; the
     rate is purchases whose money steps are all done, from the first confirm to the last
     settlement (database clock)."""
-    from django.db import connection
     from django.db.models import Max, Min
 
+    from bench.books_data import connection
     from ppob.models import Purchase
     from ppob.services.deposit import deposit_refresh
 
@@ -332,10 +296,10 @@ def part_throughput(plan: Plan, shop: Any, numbers: list[str], results: dict) ->
 
 
 def checks_run(shop: Any, results: dict) -> dict[str, bool]:
-    from django.db import connection
     from django.db.models import Sum
     from django_tenants.utils import tenant_context
 
+    from bench.books_data import connection
     from ppob.models import Purchase, SettlementLine
     from tenants.models.books import ReservationStatus, SavingsReservation
     from tenants.savings.selectors import savings_balances_match_ledger
@@ -402,9 +366,9 @@ def main(argv: list[str] | None = None) -> int:
     plan = QUICK if args.quick else FULL
     started = time.monotonic()
 
-    urls = ppob_urls()
+    urls = named_urls(PPOB_DATABASE)
     say(f"PPOB benchmark ({plan.mode}): database {PPOB_DATABASE}")
-    database_recreate(urls)
+    database_recreate(urls, PPOB_DATABASE)
     from embedded.services import ensure_redis, stop_redis
 
     redis_dir = Path(tempfile.mkdtemp(prefix="kopr-bench-ppob-"))
@@ -469,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:
 
         connections.close_all()
         if not args.keep_db:
-            database_drop(urls)
+            database_drop(urls, PPOB_DATABASE)
     results["duration_s"] = round(time.monotonic() - started, 1)
     output = Path(args.output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -33,10 +33,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from bench import ROOT
-from bench.database import Urls, bench_environ, server_urls
+from bench.database import bench_environ, database_drop, database_recreate, named_urls
 from bench.stats import seconds, summary
 
 RESULTS = ROOT / "var" / "bench" / "shu.json"
@@ -58,29 +57,6 @@ QUICK = Plan(mode="quick", members=2_000, business_per_member=5, simulate_repeat
 
 def say(message: str) -> None:
     print(message, flush=True)
-
-
-def shu_urls() -> Urls:
-    urls = server_urls()
-    parts = urlsplit(urls.database_url)
-    return Urls(
-        database_url=urlunsplit(parts._replace(path=f"/{SHU_DATABASE}")),
-        redis_url=urls.redis_url,
-        admin_url=urls.admin_url,
-    )
-
-
-def _admin_execute(urls: Urls, *statements: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(urls.admin_url)
-    try:
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            for statement in statements:
-                cur.execute(statement)
-    finally:
-        conn.close()
 
 
 def _members(count: int) -> list[Any]:
@@ -335,13 +311,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
     started = time.monotonic()
-    urls = shu_urls()
+    urls = named_urls(SHU_DATABASE)
     say(f"SHU benchmark ({plan.mode}): database {SHU_DATABASE}")
-    _admin_execute(
-        urls,
-        f"DROP DATABASE IF EXISTS {SHU_DATABASE} WITH (FORCE)",
-        f"CREATE DATABASE {SHU_DATABASE}",
-    )
+    database_recreate(urls, SHU_DATABASE)
     os.environ.update(bench_environ(urls))
     env = dict(os.environ)
 
@@ -377,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
 
     connections.close_all()
     if not args.keep_db:
-        _admin_execute(urls, f"DROP DATABASE IF EXISTS {SHU_DATABASE} WITH (FORCE)")
+        database_drop(urls, SHU_DATABASE)
     output = Path(args.output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, indent=2, default=str) + "\n")
