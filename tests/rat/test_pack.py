@@ -7,6 +7,7 @@ from io import BytesIO
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import translation
 from openpyxl import load_workbook
 
 from tenants.rat import figures
@@ -19,6 +20,14 @@ from tests.shu.conftest import YEAR, D, meeting_make, split_make
 from tests.shu.conftest import books as books
 from tests.shu.conftest import domain_case as domain_case
 from tests.shu.conftest import shuuji as shuuji
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the pack's text in English (the msgids); the catalog would give
+    Indonesian, the site's default."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
