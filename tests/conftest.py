@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from tests.browser_support import chromium_path
 from tests.factories import (
@@ -36,6 +37,17 @@ def _public_schema() -> Iterator[None]:
     connection.set_schema_to_public()
     yield
     connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english() -> Iterator[None]:
+    """Every test starts with English active for messages made outside a request (service
+    refusals, PDFs, reports), so what a test reads does not depend on which test ran
+    before it in the same worker (a page request leaves its language active). Tests of
+    the Indonesian text say so with translation.override("id"); pages choose their own
+    language per request (Indonesian unless the visitor switched)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(scope="session")
